@@ -1,0 +1,53 @@
+"""Pluggable demo data: each package adds a seeder to DEMO_SEEDERS.
+
+A seeder is ``seed(session, world)``: it finds-or-creates its records (so
+seeding twice changes nothing), may read what earlier seeders put in
+``world.refs`` (the demo meeting, the officers) and adds lines to
+``world.logins`` or ``world.notes`` for ``serve --demo`` to print.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+# Run in this order; later packages append "package.module:function".
+DEMO_SEEDERS: list[str] = [
+    "comms.demo:seed_people_and_meeting",
+]
+
+
+@dataclass
+class DemoLogin:
+    """A demo account to print for people trying Pressroom."""
+
+    label: str
+    email: str
+    password: str
+    role: str
+
+
+@dataclass
+class DemoWorld:
+    """What the seeders share and what ``serve --demo`` prints."""
+
+    refs: dict[str, Any] = field(default_factory=dict)
+    logins: list[DemoLogin] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _resolve(path: str) -> Callable[[Session, DemoWorld], None]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def seed_demo(db, seeders: list[str] | None = None) -> DemoWorld:
+    """Run every seeder in one transaction; all of the demo lands, or none."""
+    world = DemoWorld()
+    with db.transaction() as session:
+        for path in seeders or DEMO_SEEDERS:
+            _resolve(path)(session, world)
+    return world

@@ -1,0 +1,20 @@
+"""The web layer: every blueprint, and the request plumbing they share."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Attach request handling, authentication and every blueprint to ``app``."""
+    from comms.web import access, api, errors, login, public, security, ui
+    from comms.web.context import init_db_session
+
+    init_db_session(app)
+    security.init_app(app)
+    access.init_app(app)
+    login.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(ui.bp)
+    api.init_app(app)

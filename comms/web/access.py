@@ -1,0 +1,102 @@
+"""Who is asking: page sessions (Flask-Login), Bearer tokens, and role checks."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, g, request
+from flask_login import LoginManager, UserMixin, current_user
+
+from comms import auth
+from comms.web.context import db
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to see that page."
+login_manager.login_message_category = "info"
+
+
+class SessionUser(UserMixin):
+    """Flask-Login's view of a :class:`comms.auth.User` (which knows no Flask)."""
+
+    def __init__(self, user: auth.User):
+        self.user = user
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.active
+
+    def __getattr__(self, name):
+        return getattr(self.user, name)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    if not user_id.isdigit():
+        return None
+    user = db().get(auth.User, int(user_id))
+    return SessionUser(user) if user and user.active else None
+
+
+def init_app(app: Flask) -> None:
+    """Install the login manager on ``app``."""
+    login_manager.init_app(app)
+
+
+def roles_required(*roles: str):
+    """A page decorator: sign-in required, and one of ``roles`` (admins pass)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and not current_user.user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def bearer_token() -> str | None:
+    """The token from an ``Authorization: Bearer`` header, if present."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def api_user() -> auth.User:
+    """The user behind this API request (set by :func:`token_required`)."""
+    return g.api_user
+
+
+def token_required(*roles: str):
+    """An API decorator: a valid Bearer token (401) with one of ``roles`` (403)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from comms.web.errors import api_abort
+
+            secret = bearer_token()
+            user = auth.user_for_token(db(), secret) if secret else None
+            if user is None:
+                api_abort(401, "unauthorized", "a valid API token is required (Authorization: Bearer TOKEN)",
+                          headers={"WWW-Authenticate": 'Bearer realm="pressroom"'})
+            if roles and not user.has_role(*roles):
+                api_abort(403, "forbidden", f"this needs one of the roles: {', '.join(roles)}")
+            db().commit()  # keep last_used_at
+            g.api_user = user
+            g.api_user_id = user.id
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,1 @@
+"""Press contacts: people, outlets, lists, consent and suppression (no Flask)."""

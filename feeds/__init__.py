@@ -1,0 +1,1 @@
+"""Syndication both ways: building feeds and following other sites (no Flask)."""

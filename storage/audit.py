@@ -1,0 +1,80 @@
+"""The audit log: who did what to which object, when, and from where.
+
+Every package writes here through :func:`record`, inside the same transaction as
+the change it describes, so a change and its audit line land or fail together.
+Details must never carry personal data such as contacts' email addresses
+(SECURITY.md 29): callers pass identifiers, not addresses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.db import Base, UTCDateTime, utcnow
+
+
+class AuditEvent(Base):
+    """One audited action."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    actor_label: Mapped[str] = mapped_column(String(200), default="system")
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    object_type: Mapped[str] = mapped_column(String(60), default="")
+    object_id: Mapped[str] = mapped_column(String(80), default="")
+    ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor_id: int | None = None,
+    actor_label: str = "system",
+    object_type: str = "",
+    object_id: object = "",
+    ip: str | None = None,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session's current transaction and return it."""
+    event = AuditEvent(
+        action=action,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        object_type=object_type,
+        object_id=str(object_id) if object_id not in (None, "") else "",
+        ip=ip,
+        details=details or {},
+        at=utcnow(),
+    )
+    session.add(event)
+    return event
+
+
+def recent(
+    session: Session,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    object_type: str | None = None,
+    object_id: object | None = None,
+    action: str | None = None,
+) -> list[AuditEvent]:
+    """The newest audit events first, optionally for one object or action."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id not in (None, ""):
+        query = query.where(AuditEvent.object_id == str(object_id))
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return list(session.scalars(query.limit(limit).offset(offset)))

@@ -1,0 +1,60 @@
+"""The demo world: complete, idempotent, and its logins work."""
+
+from sqlalchemy import func, select
+
+from comms import auth, demo, meetings
+from comms.seeding import DemoWorld, seed_demo
+from conftest import AuthActions
+
+
+def counts(runtime):
+    with runtime.db.transaction() as session:
+        return (session.scalar(select(func.count()).select_from(auth.User)),
+                session.scalar(select(func.count()).select_from(meetings.Meeting)),
+                session.scalar(select(func.count()).select_from(meetings.OfficeHolder)))
+
+
+def test_demo_world_has_the_meeting_and_its_people(runtime):
+    world = seed_demo(runtime.db)
+    assert {login.role for login in world.logins} == {"admin", "approver", "officer"}
+    assert sum(login.role == "officer" for login in world.logins) == 2
+    with runtime.db.transaction() as session:
+        meeting = meetings.find_meeting_by_title(session, demo.MEETING_TITLE)
+        assert meeting.kind == "msp" and "Geneva" in meeting.venue and meeting.timezone == "Europe/Zurich"
+        offices = {(h.role, h.user.role) for h in meeting.office_holders}
+        assert offices == {("president", "approver"), ("co_chair", "approver")}
+        assert meeting.president().email == "president@demo.pressroom.test"
+
+
+def test_seeding_twice_changes_nothing(runtime):
+    seed_demo(runtime.db)
+    first = counts(runtime)
+    seed_demo(runtime.db)
+    assert counts(runtime) == first == (5, 1, 2)
+
+
+def test_a_failing_seeder_leaves_nothing_behind(runtime):
+    import comms.seeding as seeding
+
+    def broken(session, world: DemoWorld):
+        raise RuntimeError("seeder failed")
+
+    seeding.broken_for_test = broken
+    try:
+        seed_demo(runtime.db, ["comms.demo:seed_people_and_meeting", "comms.seeding:broken_for_test"])
+    except RuntimeError:
+        pass
+    finally:
+        del seeding.broken_for_test
+    assert counts(runtime) == (0, 0, 0)
+
+
+def test_demo_logins_work_and_the_dashboard_shows_the_meeting(runtime, client):
+    world = seed_demo(runtime.db)
+    actions = AuthActions(client, {})
+    for login in world.logins:
+        response = actions.login(login.email, login.password)
+        assert response.status_code == 302, login.email
+        page = client.get("/staff/").get_data(as_text=True)
+        assert demo.MEETING_TITLE in page and "Ambassador Elena Marchetti" in page
+        actions.logout()

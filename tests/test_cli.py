@@ -234,3 +234,17 @@ def test_process_serve_with_demo(env, db_url, instance_path):
     assert f"Pressroom is running at http://127.0.0.1:{port}/" in out
     assert "officer@demo.pressroom.test" in out and "pressroom-demo" in out
     assert process.returncode == 0, err
+
+
+def test_serve_refuses_demo_in_production(runner, config):
+    from comms.app import create_app
+
+    app = create_app(config.with_overrides(env="production"))
+    result = app.test_cli_runner().invoke(args=["serve", "--demo", "--port", "5999"])
+    assert result.exit_code != 0 and "--demo is refused" in result.output
+    app.extensions["pressroom"].close()
+
+
+def test_serve_rejects_a_bad_port(runner):
+    result = runner.invoke(args=["serve", "--port", "70000"])
+    assert result.exit_code != 0 and "--port" in result.output

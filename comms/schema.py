@@ -10,6 +10,8 @@ import importlib
 
 MODEL_MODULES = [
     "storage.audit",
+    "storage.secrets",
+    "contacts.models",
     "comms.auth",
     "comms.meetings",
     "comms.jobs",

@@ -9,11 +9,31 @@ Details must never carry personal data such as contacts' email addresses
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, select
+from sqlalchemy import JSON, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.db import Base, UTCDateTime, utcnow
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the packages below comms see it (they know no User model)."""
+
+    id: int | None = None
+    label: str = "system"
+    ip: str | None = None
+    is_admin: bool = False
+
+    def record(self, session: Session, action: str, *, object_type: str = "", object_id: object = "",
+               details: dict | None = None) -> "AuditEvent":
+        """Write an audit event with this actor as its author."""
+        return record(session, action, actor_id=self.id, actor_label=self.label, object_type=object_type,
+                      object_id=object_id, ip=self.ip, details=details)
+
+
+SYSTEM = Actor()
 
 
 class AuditEvent(Base):
@@ -23,9 +43,9 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(
-        Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
-    )
+    # No foreign key: the log is a record of the past, which a deleted account
+    # must not rewrite, and storage knows nothing of the users table above it.
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     actor_label: Mapped[str] = mapped_column(String(200), default="system")
     action: Mapped[str] = mapped_column(String(80), index=True)
     object_type: Mapped[str] = mapped_column(String(60), default="")

@@ -279,3 +279,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def database(db_url):
+    """A Database on the clean test database, for package tests without Flask."""
+    db = Database(db_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def staff():
+    """An audit Actor standing for a media officer."""
+    from storage.audit import Actor
+
+    return Actor(id=None, label="officer@example.org", ip="192.0.2.10")
+
+
+@pytest.fixture
+def admin_actor():
+    from storage.audit import Actor
+
+    return Actor(id=None, label="admin@example.org", ip="192.0.2.11", is_admin=True)

@@ -90,7 +90,6 @@ def upgrade() -> None:
     sa.Column('object_id', sa.String(length=80), nullable=False),
     sa.Column('ip', sa.String(length=64), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_events_actor_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:

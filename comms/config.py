@@ -47,6 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRESSROOM_TRUSTED_PROXIES", "0", "how many reverse proxies set X-Forwarded-For in front of the web process"),
     Setting("PRESSROOM_LOGIN_LIMIT_IP", "20 per minute", "login attempts allowed per client address"),
     Setting("PRESSROOM_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes", "failed login attempts allowed per account"),
+    Setting("PRESSROOM_OFFICE_NAME", "Anti-Personnel Mine Ban Convention press office",
+            "the sender's name in emails and public pages"),
+    Setting("PRESSROOM_SUBSCRIBE_LIMIT_IP", "10 per hour", "subscription requests allowed per client address"),
     Setting("PRESSROOM_LOG_LEVEL", "INFO", "log level of the request and worker logs"),
 )
 
@@ -71,6 +74,8 @@ class Config:
     trusted_proxies: int = 0
     login_limit_ip: str = "20 per minute"
     login_limit_account: str = "5 per 15 minutes"
+    office_name: str = "Anti-Personnel Mine Ban Convention press office"
+    subscribe_limit_ip: str = "10 per hour"
     log_level: str = "INFO"
     testing: bool = False
 
@@ -146,6 +151,8 @@ def load_config(environ: dict | None = None, **overrides) -> Config:
         trusted_proxies=_number(env, "PRESSROOM_TRUSTED_PROXIES", "0"),
         login_limit_ip=env.get("PRESSROOM_LOGIN_LIMIT_IP", "20 per minute"),
         login_limit_account=env.get("PRESSROOM_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
+        office_name=env.get("PRESSROOM_OFFICE_NAME", "").strip() or "Anti-Personnel Mine Ban Convention press office",
+        subscribe_limit_ip=env.get("PRESSROOM_SUBSCRIBE_LIMIT_IP", "10 per hour"),
         log_level=env.get("PRESSROOM_LOG_LEVEL", "INFO").upper(),
     )
     values.update(overrides)

@@ -1,10 +1,7 @@
-"""Login throttling per client address and per account (no Flask).
+"""Rate limits for sign-in and for public forms (no Flask).
 
 Built on the ``limits`` library: in memory for one process, on Redis when
-REDIS_URL is set so every web process shares the counts. Per-address limits
-count every attempt; per-account limits count only failures, so a user who
-types the right password is not locked out by someone else's guesses beyond
-the account limit.
+REDIS_URL is set so every web process shares the counts.
 """
 
 from __future__ import annotations
@@ -17,35 +14,55 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 
+class RateLimit:
+    """One limit (e.g. "10 per hour") counted per key within a namespace."""
+
+    def __init__(self, storage_uri: str, limit: str, namespace: str):
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        self.limit = parse(limit)
+        self.namespace = namespace
+
+    def retry_after(self, key: str) -> int | None:
+        """Seconds until ``key`` may act again, or None if it may act now."""
+        if self._limiter.test(self.limit, self.namespace, key):
+            return None
+        reset_at, _remaining = self._limiter.get_window_stats(self.limit, self.namespace, key)
+        return max(1, int(reset_at - time.time()))
+
+    def hit(self, key: str) -> None:
+        """Count one action by ``key``."""
+        self._limiter.hit(self.limit, self.namespace, key)
+
+    def clear(self, key: str) -> None:
+        """Forget ``key``'s count."""
+        self._limiter.clear(self.limit, self.namespace, key)
+
+
+def _account_key(email: str) -> str:
+    # Hash so that addresses never sit in Redis keys.
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
 class LoginThrottle:
-    """Decides whether another login attempt may be made now."""
+    """Sign-in limits: every attempt counts per address; failures count per account,
+    so a good password clears the account's count."""
 
     def __init__(self, storage_uri: str, ip_limit: str, account_limit: str):
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
-        self.ip_limit = parse(ip_limit)
-        self.account_limit = parse(account_limit)
-
-    @staticmethod
-    def _account_key(email: str) -> str:
-        # Hash so that addresses never sit in Redis keys.
-        return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+        self.per_ip = RateLimit(storage_uri, ip_limit, "login-ip")
+        self.per_account = RateLimit(storage_uri, account_limit, "login-account")
 
     def retry_after(self, ip: str, email: str) -> int | None:
         """Seconds to wait when either limit is exhausted, else None."""
-        for limit, key in ((self.ip_limit, f"ip:{ip}"), (self.account_limit, f"acct:{self._account_key(email)}")):
-            if not self._limiter.test(limit, "login", key):
-                reset_at, _remaining = self._limiter.get_window_stats(limit, "login", key)
-                return max(1, int(reset_at - time.time()))
-        return None
+        return self.per_ip.retry_after(ip) or self.per_account.retry_after(_account_key(email))
 
     def attempt(self, ip: str) -> None:
         """Count an attempt from ``ip``."""
-        self._limiter.hit(self.ip_limit, "login", f"ip:{ip}")
+        self.per_ip.hit(ip)
 
     def failure(self, email: str) -> None:
         """Count a failed attempt on the account ``email``."""
-        self._limiter.hit(self.account_limit, "login", f"acct:{self._account_key(email)}")
+        self.per_account.hit(_account_key(email))
 
     def success(self, email: str) -> None:
         """Forget the account's failures after a good login."""
-        self._limiter.clear(self.account_limit, "login", f"acct:{self._account_key(email)}")
+        self.per_account.clear(_account_key(email))

@@ -123,12 +123,23 @@ def contact_row(contact: Contact, list_names: dict[int, str]) -> list[str]:
     return [neutralise(value) for value in values]
 
 
-def write_csv(contacts: Iterable[Contact], lists: Iterable[ContactList]) -> str:
-    """Contacts as CSV text with the import's column names."""
-    list_names = {item.id: item.name for item in lists}
+def _lines(rows: Iterable[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for contact in contacts:
-        writer.writerow(contact_row(contact, list_names))
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def header_text() -> str:
+    """The header row of an export."""
+    return _lines([COLUMNS])
+
+
+def rows_text(contacts: Iterable[Contact], list_names: dict[int, str]) -> str:
+    """Contacts as CSV rows (no header), for streaming large exports in chunks."""
+    return _lines(contact_row(contact, list_names) for contact in contacts)
+
+
+def write_csv(contacts: Iterable[Contact], lists: Iterable[ContactList]) -> str:
+    """Contacts as CSV text with the import's column names."""
+    return header_text() + rows_text(contacts, {item.id: item.name for item in lists})

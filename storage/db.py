@@ -23,6 +23,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Execution option marking sessions that mostly read (see Database.session).
+READ_MOSTLY = "pressroom_read_mostly"
+
+
 class Base(DeclarativeBase):
     """The one declarative base; each package defines its own models on it."""
 
@@ -82,9 +86,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # IMMEDIATE takes the write lock up front: two workers claiming the same
-        # row then queue on busy_timeout instead of failing with "database is locked".
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock up front: two writers then queue on
+        # busy_timeout instead of failing with "database is locked" when a read
+        # turns into a write. Readers (GET requests, exports) begin deferred so
+        # a long read never holds the write lock (WAL lets them read meanwhile).
+        if conn.get_execution_options().get(READ_MOSTLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -104,15 +113,21 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_session_factory = sessionmaker(self.engine.execution_options(**{READ_MOSTLY: True}),
+                                                 expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
         """True when this database is the embedded SQLite file."""
         return self.url.get_backend_name() == "sqlite"
 
-    def session(self) -> Session:
-        """A new session; the caller closes it."""
-        return self.session_factory()
+    def session(self, *, read_mostly: bool = False) -> Session:
+        """A new session; the caller closes it.
+
+        ``read_mostly`` sessions do not take SQLite's write lock when they
+        begin; use them for reads that may take a while (pages, exports).
+        """
+        return (self.read_session_factory if read_mostly else self.session_factory)()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

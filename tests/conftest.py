@@ -98,12 +98,18 @@ def migrated_template(tmp_path_factory, backend, postgres):
         yield path
 
 
+# Tables whose rows the migrations write (reference data): kept between tests.
+MIGRATION_SEEDED = ("alembic_version", "topics")
+
+
 def _truncate_all(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
+        # A test that leaves a transaction open must fail loudly, not hang the run.
+        conn.execute(text("SET LOCAL lock_timeout = '30s'"))
         tables = [row[0] for row in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
-        ))]
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )) if row[0] not in MIGRATION_SEEDED]
         if tables:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
     engine.dispose()

@@ -7,7 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Attach request handling, authentication and every blueprint to ``app``."""
-    from comms.web import access, api, errors, login, public, security, ui
+    from comms.web import access, api, errors, login, public, security, subscribe, ui
     from comms.web.context import init_db_session
 
     init_db_session(app)
@@ -17,4 +17,5 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(ui.bp)
+    subscribe.init_app(app)
     api.init_app(app)

@@ -6,9 +6,11 @@ from functools import wraps
 
 from flask import Flask, abort, g, request
 from flask_login import LoginManager, UserMixin, current_user
+from sqlalchemy.exc import OperationalError
 
 from comms import auth
 from comms.web.context import db
+from storage.audit import Actor
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -92,7 +94,10 @@ def token_required(*roles: str):
                           headers={"WWW-Authenticate": 'Bearer realm="pressroom"'})
             if roles and not user.has_role(*roles):
                 api_abort(403, "forbidden", f"this needs one of the roles: {', '.join(roles)}")
-            db().commit()  # keep last_used_at
+            try:
+                db().commit()  # keep last_used_at; best effort, never worth failing a request
+            except OperationalError:
+                db().rollback()
             g.api_user = user
             g.api_user_id = user.id
             return view(*args, **kwargs)
@@ -100,3 +105,13 @@ def token_required(*roles: str):
         return wrapper
 
     return decorate
+
+
+def current_actor() -> Actor:
+    """The audit Actor for whoever is making this request (page session or token)."""
+    from comms.web.context import client_ip
+
+    user = g.get("api_user") or (current_user.user if current_user.is_authenticated else None)
+    if user is None:
+        return Actor(label="anonymous", ip=client_ip())
+    return Actor(id=user.id, label=user.email, ip=client_ip(), is_admin=user.role == "admin")

@@ -20,7 +20,8 @@ def db() -> Session:
     ends is rolled back, so a failed request never half-writes.
     """
     if "db_session" not in g:
-        g.db_session = runtime().db.session()
+        # GET never changes state (SECURITY.md 15), so it needs no write lock up front.
+        g.db_session = runtime().db.session(read_mostly=request.method in ("GET", "HEAD"))
     return g.db_session
 
 
@@ -37,3 +38,13 @@ def init_db_session(app: Flask) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute URL for links in emails: PRESSROOM_BASE_URL when set, else this host."""
+    from flask import url_for
+
+    base = runtime().config.base_url
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import marshmallow as ma
 
 
@@ -32,6 +34,7 @@ class UserSchema(ma.Schema):
     role = ma.fields.String(validate=ma.validate.OneOf(["admin", "officer", "approver", "viewer"]))
 
 
+@lru_cache(maxsize=None)
 def page_of(schema: type[ma.Schema]) -> type[ma.Schema]:
     """A ``{"items": [...], "total": N}`` schema for a list of ``schema``."""
     return ma.Schema.from_dict(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 # Run in this order; later packages append "package.module:function".
 DEMO_SEEDERS: list[str] = [
     "comms.demo:seed_people_and_meeting",
+    "contacts.demo:seed",
 ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contacts import vocab
@@ -19,10 +19,11 @@ from contacts.errors import ContactError
 from contacts.identity import email_hasher
 from contacts.models import (Contact, ContactEvent, ContactLanguage, ContactList, ContactPhone, ContactTopic,
                              ListMembership, Outlet, Suppression, new_token)
-from contacts.service import (ContactInput, _apply, _search_text, clean_input, find_or_create_outlet, name_key,
+from contacts.service import (ContactInput, _apply, _search_text, clean_input, name_key,
                               split_values)
 from contacts.suppression import STATUS_FOR_SOURCE, _add_suppression
 from storage.audit import Actor
+from storage.bulk import bulk_insert, insert_returning_ids
 from storage.db import utcnow
 
 IMPORT_STATUSES = {"active": None, "unconfirmed": None, "unsubscribed": "unsubscribe", "bounced": "bounce",
@@ -206,12 +207,19 @@ def apply_import(session: Session, plan: ImportPlan, actor: Actor) -> dict:
 
 def _bulk_create(session: Session, creates: list[RowOutcome], source: str, actor: Actor) -> None:
     now = utcnow()
-    outlets = {o.name_key: o for o in session.scalars(select(Outlet))}
+    connection = session.connection()
+    outlets = dict(session.execute(select(Outlet.name_key, Outlet.id)).all())
+    outlet_names = dict(session.execute(select(Outlet.name_key, Outlet.name)).all())
+    new_outlets: dict[str, str] = {}
     for outcome in creates:
         name = outcome.data.outlet
         key = " ".join(name.casefold().split()) if name else None
-        if key and key not in outlets:
-            outlets[key] = find_or_create_outlet(session, name)
+        if key and key not in outlets and key not in new_outlets:
+            new_outlets[key] = " ".join(name.split())
+    outlet_rows = [{"name": name, "name_key": key, "kind": "other", "country": None, "website": ""}
+                   for key, name in new_outlets.items()]
+    outlets.update(zip(new_outlets, insert_returning_ids(connection, Outlet.__table__, outlet_rows)))
+    outlet_names.update(new_outlets)
     topics = {t.slug: t.id for t in vocab.topic_index(session).values()}
     suppressed = dict(session.execute(select(Suppression.email_hash, Suppression.source)).all())
     hash_of = email_hasher(session)
@@ -222,18 +230,17 @@ def _bulk_create(session: Session, creates: list[RowOutcome], source: str, actor
         status = outcome.status or data.status or "active"
         if hash_of(data.email) in suppressed and status in ("active", "unconfirmed"):
             status = "suppressed"
-        search = " ".join(vocab.fold(f"{data.name} {data.email} {outlets[key].name if key else ''}").split())
+        search = " ".join(vocab.fold(f"{data.name} {data.email} {outlet_names[key] if key else ''}").split())
         rows.append({
-            "name": data.name, "name_key": name_key(data.name), "email": data.email, "outlet_id": outlets[key].id if key else None,
+            "name": data.name, "name_key": name_key(data.name), "email": data.email, "outlet_id": outlets[key] if key else None,
             "role": data.role or "", "country": data.country, "notes": data.notes or "", "status": status,
             "status_reason": "", "consent_basis": data.consent_basis or "legitimate_interest",
             "consent_source": data.consent_source or source, "consent_at": outcome.consent_at or now,
             "token": new_token(), "search_text": search[:800], "created_at": now, "updated_at": now,
         })
-    ids: dict[str, int] = {}
-    for start in range(0, len(rows), 5000):
-        result = session.execute(insert(Contact).returning(Contact.id, Contact.email), rows[start:start + 5000])
-        ids.update({email: contact_id for contact_id, email in result.all()})
+    # Core inserts and COPY (not ORM units of work): a 100,000-row import spends its time here.
+    new_ids = insert_returning_ids(connection, Contact.__table__, rows)
+    ids = {row["email"]: new_id for row, new_id in zip(rows, new_ids)}
     languages, topic_rows, phones, memberships, events = [], [], [], [], []
     for outcome in creates:
         contact_id, data = ids[outcome.data.email], outcome.data
@@ -245,8 +252,7 @@ def _bulk_create(session: Session, creates: list[RowOutcome], source: str, actor
                        "details": {"source": source, "row": outcome.row}})
     for model, values in ((ContactLanguage, languages), (ContactTopic, topic_rows), (ContactPhone, phones),
                           (ListMembership, memberships), (ContactEvent, events)):
-        for start in range(0, len(values), 10000):
-            session.execute(insert(model), values[start:start + 10000])
+        bulk_insert(connection, model.__table__, values)
     for outcome in creates:
         source_name = IMPORT_STATUSES.get(outcome.status or "")
         if source_name:

@@ -128,7 +128,8 @@ def contact_for_preferences(session: Session, secret_key: str, signed: str) -> C
     return contact
 
 
-PAUSE_CHOICES = {"": None, "1m": 30, "3m": 91, "6m": 182}
+# "keep" leaves a running pause as it is; "" ends it.
+PAUSE_CHOICES = {"keep": None, "": None, "1m": 30, "3m": 91, "6m": 182}
 
 
 def update_preferences(session: Session, contact: Contact, raw: dict) -> list[str]:
@@ -139,10 +140,11 @@ def update_preferences(session: Session, contact: Contact, raw: dict) -> list[st
     if pause not in PAUSE_CHOICES:
         raise ContactError("unknown pause choice", {"pause": "choose 1m, 3m, 6m or nothing"})
     days = PAUSE_CHOICES[pause]
-    paused_until = utcnow() + dt.timedelta(days=days) if days else None
-    if (contact.paused_until is None) != (paused_until is None) or days:
-        contact.paused_until = paused_until
-        changed.append("paused_until")
+    if pause != "keep":
+        paused_until = utcnow() + dt.timedelta(days=days) if days else None
+        if (contact.paused_until is None) != (paused_until is None) or days:
+            contact.paused_until = paused_until
+            changed.append("paused_until")
     if changed:
         log_event(session, contact.id, "preferences.updated", SUBSCRIBER, fields=changed)
     return changed

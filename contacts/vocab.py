@@ -25,6 +25,8 @@ DEFAULT_TOPICS = [
 
 def fold(text: str) -> str:
     """Lower case without accents: 'País' -> 'pais', for matching and sorting."""
+    if text.isascii():
+        return text.casefold().strip()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 

@@ -116,3 +116,10 @@ def test_preference_links_are_signed_and_bound_to_the_token(database, staff):
                                                                       "pause": "3m"})
         assert set(changed) == {"languages", "topics", "paused_until"}
         assert contact.paused_until > utcnow() + dt.timedelta(days=80)
+        until = contact.paused_until
+        assert subscriptions.update_preferences(session, contact, {"languages": ["en"], "topics": ["meetings"],
+                                                                   "pause": "keep"}) == []
+        assert contact.paused_until == until
+        assert subscriptions.update_preferences(session, contact, {"languages": ["en"], "topics": ["meetings"],
+                                                                   "pause": ""}) == ["paused_until"]
+        assert contact.paused_until is None

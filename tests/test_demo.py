@@ -58,3 +58,20 @@ def test_demo_logins_work_and_the_dashboard_shows_the_meeting(runtime, client):
         page = client.get("/staff/").get_data(as_text=True)
         assert demo.MEETING_TITLE in page and "Ambassador Elena Marchetti" in page
         actions.logout()
+
+
+def test_demo_press_contacts_and_lists(runtime):
+    from contacts import lists
+    from contacts.models import Contact
+
+    seed_demo(runtime.db)
+    seed_demo(runtime.db)
+    with runtime.db.transaction() as session:
+        contacts = session.scalars(select(Contact)).all()
+        assert len(contacts) == 40
+        assert len({c.country for c in contacts}) >= 25 and len({c.outlet_id for c in contacts}) >= 35
+        assert {"fr", "es", "en", "ar"} <= {code for c in contacts for code in c.languages}
+        all_lists = lists.all_lists(session)
+        assert len(all_lists) == 3 and sum(item.embargo_trusted for item in all_lists) == 1
+        sizes = lists.list_sizes(session)
+        assert all(sizes.get(item.id, 0) > 0 for item in all_lists)

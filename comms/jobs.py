@@ -168,6 +168,16 @@ class DueReport:
         return ", ".join(parts)
 
 
+def describe_failure(exc: BaseException) -> str:
+    """A short traceback of the failure itself, without chained causes.
+
+    Causes are left out on purpose: a library's exception (an SMTP refusal,
+    say) can carry a recipient's address, and personal data never goes into
+    logs or the jobs table (SECURITY.md 29). Our own errors say what failed.
+    """
+    return "".join(traceback.format_exception(exc, limit=5, chain=False)).strip()
+
+
 def worker_id() -> str:
     """An identifier for this worker process, stored on the rows it claims."""
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
@@ -231,9 +241,9 @@ def run_due(runtime, *, now: dt.datetime | None = None, limit: int = 200) -> Due
         error = None
         try:
             run_job(runtime, name, args)
-        except Exception:  # a failing job must not stop the others
-            error = traceback.format_exc(limit=5)
-            log.exception("scheduled job %s (%s) failed", row_id, name)
+        except Exception as exc:  # a failing job must not stop the others
+            error = describe_failure(exc)
+            log.error("scheduled job %s (%s) failed: %s", row_id, name, error.splitlines()[-1])
         _finish(runtime, row_id, error, report)
     for name, finder in sorted(_periodic.items()):
         try:
@@ -279,9 +289,10 @@ class InProcessQueue:
                 job_id, name, args = item
                 try:
                     run_job(self.runtime, name, args)
-                except Exception:
-                    log.exception("job %s (%s) failed", job_id, name)
-                    self.failures.append((job_id, traceback.format_exc(limit=5)))
+                except Exception as exc:
+                    failure = describe_failure(exc)
+                    log.error("job %s (%s) failed: %s", job_id, name, failure.splitlines()[-1])
+                    self.failures.append((job_id, failure))
             finally:
                 self._queue.task_done()
 

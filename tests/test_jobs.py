@@ -217,3 +217,29 @@ def test_scheduler_thread_polls_until_stopped(runtime):
         threading.Event().wait(0.05)
     scheduler.stop()
     assert done.is_set()
+
+
+def test_failures_are_logged_without_the_recipient(runtime, caplog):
+    """An SMTP refusal names the recipient; neither the log nor the jobs table may."""
+    import logging
+
+    from smtp_server import SMTPServer
+
+    with SMTPServer() as smtp:
+        smtp.handler.refuse["private.person@example.org"] = "550 5.1.1 No such user"
+        smtp_runtime = Runtime(runtime.config.with_overrides(smtp_url=smtp.url))
+        with smtp_runtime.db.transaction() as session:
+            row_id = jobs.schedule(session, "mail.send", "private.person@example.org", "Hi", "Body",
+                                   run_at=utcnow()).id
+        with caplog.at_level(logging.DEBUG):
+            report = jobs.run_due(smtp_runtime)
+        assert report.retried == 1
+        with smtp_runtime.db.transaction() as session:
+            last_error = session.get(jobs.ScheduledJob, row_id).last_error
+        smtp_runtime.close()
+    assert "recipient refused (550)" in last_error
+    assert "private.person" not in last_error
+    # Our loggers only: the test SMTP server (aiosmtpd) logs its own conversation.
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("pressroom")]
+    assert any("mail.send" in line for line in ours)
+    assert "private.person" not in "\n".join(ours)

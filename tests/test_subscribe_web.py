@@ -3,7 +3,6 @@
 import email
 import re
 
-import pytest
 from sqlalchemy import select
 
 from comms.app import create_app

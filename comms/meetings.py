@@ -1,7 +1,8 @@
-"""Meetings and their office holders (no Flask).
+"""Meetings, their office holders and side events (no Flask).
 
-The foundation keeps what the demo world and the approvals need: a meeting, its
-dates in its own time zone, and the office holders who sign off on messaging.
+Times are stored in UTC; a meeting's own time zone turns them into local times
+at the edges (forms, pages, the calendar). ``sequence`` counts changes, so
+calendar clients (ICS SEQUENCE) replace what they showed before.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from comms.auth import User
@@ -37,11 +38,16 @@ class Meeting(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     venue: Mapped[str] = mapped_column(String(300), default="")
     languages: Mapped[list] = mapped_column(JSON, default=lambda: ["en", "fr", "es"])
+    description: Mapped[str] = mapped_column(Text, default="")
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     office_holders: Mapped[list["OfficeHolder"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="OfficeHolder.id"
+    )
+    side_events: Mapped[list["SideEvent"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="SideEvent.starts_at"
     )
 
     @property
@@ -52,6 +58,35 @@ class Meeting(Base):
     def president(self) -> User | None:
         """The meeting's President, if one is named."""
         return next((h.user for h in self.office_holders if h.role == "president"), None)
+
+    def approvers(self) -> list[User]:
+        """Office holders who can approve: the President first, then Co-Chairs."""
+        ordered = sorted(self.office_holders, key=lambda h: (h.role != "president", h.id))
+        return [h.user for h in ordered if h.user.active]
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """A stored UTC time in the meeting's zone."""
+        return moment.astimezone(self.zone)
+
+
+class SideEvent(Base):
+    """An event beside a meeting, run by a delegation, organisation or the ISU."""
+
+    __tablename__ = "side_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    organiser: Mapped[str] = mapped_column(String(300), default="")
+    room: Mapped[str] = mapped_column(String(120), default="")
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    description: Mapped[str] = mapped_column(Text, default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="side_events")
 
 
 class OfficeHolder(Base):
@@ -88,6 +123,7 @@ def create_meeting(
     timezone: str = "UTC",
     venue: str = "",
     languages: list[str] | None = None,
+    description: str = "",
     actor: User | None = None,
 ) -> Meeting:
     """Create a meeting after checking its kind, dates and zone."""
@@ -100,6 +136,7 @@ def create_meeting(
     meeting = Meeting(
         title=title.strip(), kind=kind, starts_on=starts_on, ends_on=ends_on,
         timezone=validate_timezone(timezone), venue=venue, languages=languages or ["en", "fr", "es"],
+        description=description,
     )
     session.add(meeting)
     session.flush()
@@ -130,3 +167,102 @@ def upcoming_meetings(session: Session, today: dt.date, limit: int = 5) -> list[
 def find_meeting_by_title(session: Session, title: str) -> Meeting | None:
     """The meeting with exactly this title, or None."""
     return session.scalar(select(Meeting).where(Meeting.title == title))
+
+
+MEETING_FIELDS = ("title", "kind", "starts_on", "ends_on", "timezone", "venue", "languages", "description")
+
+
+def update_meeting(session: Session, meeting: Meeting, changes: dict, actor: User | None = None) -> list[str]:
+    """Change a meeting's fields; bumps its calendar sequence when anything changed."""
+    values = {k: v for k, v in changes.items() if k in MEETING_FIELDS and v is not None}
+    if "kind" in values and values["kind"] not in MEETING_KINDS:
+        raise MeetingError(f"unknown meeting kind {values['kind']!r}")
+    if "timezone" in values:
+        validate_timezone(values["timezone"])
+    if "title" in values and not str(values["title"]).strip():
+        raise MeetingError("a meeting needs a title")
+    starts, ends = values.get("starts_on", meeting.starts_on), values.get("ends_on", meeting.ends_on)
+    if ends < starts:
+        raise MeetingError("a meeting cannot end before it starts")
+    changed = [k for k, v in values.items() if getattr(meeting, k) != v]
+    for key in changed:
+        setattr(meeting, key, values[key])
+    if changed:
+        meeting.sequence += 1
+        meeting.updated_at = utcnow()
+        audit.record(session, "meeting.update", actor_id=actor.id if actor else None,
+                     actor_label=actor.email if actor else "system", object_type="meeting", object_id=meeting.id,
+                     details={"fields": changed})
+    return changed
+
+
+def set_office_holders(session: Session, meeting: Meeting, holders: list[tuple[User, str]]) -> None:
+    """Replace the meeting's office holders with ``(user, role)`` pairs."""
+    for user, role in holders:
+        if role not in OFFICE_ROLES:
+            raise MeetingError(f"unknown office {role!r}")
+    meeting.office_holders = [OfficeHolder(user=user, user_id=user.id, role=role) for user, role in holders]
+    session.flush()
+
+
+def meeting_to_dict(meeting: Meeting) -> dict:
+    """API.md's meeting object."""
+    return {
+        "id": meeting.id, "title": meeting.title, "kind": meeting.kind,
+        "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
+        "timezone": meeting.timezone, "venue": meeting.venue, "languages": meeting.languages,
+        "description": meeting.description,
+        "office_holders": [{"user_id": h.user_id, "role": h.role, "name": h.user.display_name}
+                           for h in meeting.office_holders],
+    }
+
+
+def all_meetings(session: Session) -> list[Meeting]:
+    """Every meeting, newest first."""
+    return list(session.scalars(select(Meeting).order_by(Meeting.starts_on.desc())))
+
+
+def _check_side_event(meeting: Meeting, starts_at: dt.datetime, ends_at: dt.datetime, title: str) -> None:
+    if not title.strip():
+        raise MeetingError("a side event needs a title")
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        raise MeetingError("side event times need a zone")
+    if ends_at <= starts_at:
+        raise MeetingError("a side event must end after it starts")
+
+
+def add_side_event(session: Session, meeting: Meeting, *, title: str, starts_at: dt.datetime, ends_at: dt.datetime,
+                   organiser: str = "", room: str = "", description: str = "", public: bool = True) -> SideEvent:
+    """Add a side event; times are aware datetimes (local ones are converted to UTC)."""
+    _check_side_event(meeting, starts_at, ends_at, title)
+    event = SideEvent(meeting=meeting, title=title.strip(), starts_at=starts_at, ends_at=ends_at,
+                      organiser=organiser.strip(), room=room.strip(), description=description, public=public)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def update_side_event(session: Session, event: SideEvent, changes: dict) -> list[str]:
+    """Change a side event; bumps its calendar sequence."""
+    allowed = ("title", "organiser", "room", "starts_at", "ends_at", "description", "public")
+    values = {k: v for k, v in changes.items() if k in allowed and v is not None}
+    _check_side_event(event.meeting, values.get("starts_at", event.starts_at), values.get("ends_at", event.ends_at),
+                      values.get("title", event.title))
+    changed = [k for k, v in values.items() if getattr(event, k) != v]
+    for key in changed:
+        setattr(event, key, values[key])
+    if changed:
+        event.sequence += 1
+        event.updated_at = utcnow()
+    return changed
+
+
+def local_datetime(meeting: Meeting, value: str) -> dt.datetime:
+    """Parse a form's local "YYYY-MM-DDTHH:MM" in the meeting's zone (aware)."""
+    try:
+        naive = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise MeetingError(f"not a date and time: {value!r}") from None
+    if naive.tzinfo is not None:
+        return naive
+    return naive.replace(tzinfo=meeting.zone)

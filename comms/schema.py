@@ -15,6 +15,9 @@ MODEL_MODULES = [
     "comms.auth",
     "comms.meetings",
     "comms.jobs",
+    "comms.approvals",
+    "comms.strategy",
+    "comms.documents",
 ]
 
 

@@ -6,10 +6,20 @@ import logging
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from comms import __version__
 from comms.config import Config, load_config
 from comms.runtime import Runtime
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` limited to what an integer column holds, so /contacts/99999999999
+    is a 404 rather than a database overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
@@ -22,6 +32,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     if not isinstance(config, Config):
         config = load_config(**(config or {}))
     app = Flask("comms", instance_path=str(config.instance_path))
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config.update(
         SECRET_KEY=config.secret_key,
         MAX_CONTENT_LENGTH=config.max_content_length,

@@ -108,9 +108,12 @@ def add_to_list(session: Session, target: ContactList, contact_ids: list[int], a
 def remove_from_list(session: Session, target: ContactList, contact_ids: list[int], actor: Actor) -> int:
     """Take contacts off a list; returns how many were removed."""
     ids = [int(i) for i in contact_ids]
+    # Only real members get a history line (and unknown ids cannot break the insert).
+    members = list(session.scalars(select(ListMembership.contact_id).where(
+        ListMembership.list_id == target.id, ListMembership.contact_id.in_(ids)))) if ids else []
     removed = session.execute(delete(ListMembership).where(ListMembership.list_id == target.id,
-                                                           ListMembership.contact_id.in_(ids)))
-    for contact_id in ids:
+                                                           ListMembership.contact_id.in_(members)))
+    for contact_id in members:
         log_event(session, contact_id, "list.removed", actor, list_id=target.id, list=target.name)
     actor.record(session, "list.remove_members", object_type="list", object_id=target.id,
                  details={"count": removed.rowcount})
@@ -142,6 +145,12 @@ def create_segment(session: Session, name: str, filters: dict, actor: Actor, des
     session.flush()
     actor.record(session, "segment.create", object_type="segment", object_id=segment.id)
     return segment
+
+
+def delete_segment(session: Session, segment: Segment, actor: Actor) -> None:
+    """Delete a saved segment (the contacts it matched are untouched)."""
+    actor.record(session, "segment.delete", object_type="segment", object_id=segment.id)
+    session.delete(segment)
 
 
 def all_segments(session: Session) -> list[Segment]:

@@ -34,6 +34,8 @@ class ContactFilter:
                 values["list_id"] = int(values["list_id"])
             except (TypeError, ValueError):
                 raise ValueError(f"not a list id: {values['list_id']!r}") from None
+            if not 0 < values["list_id"] < 2**31:
+                raise ValueError(f"not a list id: {values['list_id']!r}")
         if values.get("status") and values["status"] not in STATUSES:
             raise ValueError(f"unknown status {values['status']!r}")
         for key in ("country",):

@@ -85,7 +85,8 @@ def clean_input(session: Session, raw: dict, *, topics_index: dict | None = None
             errors["email"] = str(exc)
     if "country" in raw:
         try:
-            cleaned.country = vocab.country_code(raw["country"])
+            # "" (not None) means "clear it": None would mean "leave as it is".
+            cleaned.country = vocab.country_code(raw["country"]) or ""
         except ValueError as exc:
             errors["country"] = str(exc)
     if "languages" in raw:
@@ -202,7 +203,11 @@ def _apply(session: Session, contact: Contact, data: ContactInput, topics_by_slu
     changed = []
     for name in ("name", "email", "role", "country", "notes", "consent_basis", "consent_source"):
         value = getattr(data, name)
-        if value is not None and getattr(contact, name) != value:
+        if value is None:
+            continue
+        if name == "country" and value == "":
+            value = None  # cleared on purpose
+        if getattr(contact, name) != value:
             setattr(contact, name, value)
             changed.append(name)
     if data.status is not None and contact.status != data.status:

@@ -81,7 +81,8 @@ def lift(session: Session, contact: Contact, actor: Actor, note: str = "") -> No
     if not actor.is_admin:
         raise NotAllowed("only an admin can lift a suppression")
     removed = session.execute(delete(Suppression).where(Suppression.email_hash == email_hash(session, contact.email)))
-    if removed.rowcount == 0 and contact.status == "active":
+    if removed.rowcount == 0 and contact.status not in ("suppressed", "unsubscribed", "bounced"):
+        # Nothing to lift; an unconfirmed contact must still confirm by double opt-in.
         return
     contact.status, contact.status_reason = "active", ""
     contact.updated_at = utcnow()

@@ -151,3 +151,28 @@ def test_merge_through_the_api(client, officer):
     merged = client.post(f"/api/v1/contacts/{first}/merge", json={"other_id": second}, headers=officer).get_json()
     assert merged["languages"] == ["fr", "en", "es"]
     assert client.get(f"/api/v1/contacts/{second}", headers=officer).status_code == 404
+
+
+def test_country_can_be_cleared_and_huge_ids_are_404(client, officer):
+    contact_id = client.post("/api/v1/contacts", json=EMILIE, headers=officer).get_json()["id"]
+    cleared = client.patch(f"/api/v1/contacts/{contact_id}", json={"country": ""}, headers=officer).get_json()
+    assert cleared["country"] is None
+    assert client.get("/api/v1/contacts/99999999999999", headers=officer).status_code == 404
+    assert client.get("/api/v1/contacts?list=99999999999999", headers=officer).status_code == 422
+
+
+def test_removing_non_members_changes_nothing(client, officer):
+    contact_id = client.post("/api/v1/contacts", json=EMILIE, headers=officer).get_json()["id"]
+    list_id = client.post("/api/v1/lists", json={"name": "Wires"}, headers=officer).get_json()["id"]
+    removed = client.delete(f"/api/v1/lists/{list_id}/members", json={"contact_ids": [contact_id, 424242]},
+                            headers=officer)
+    assert removed.status_code == 200 and removed.get_json() == {"changed": 0, "size": 0}
+    history = client.get(f"/api/v1/contacts/{contact_id}/history", headers=officer).get_json()
+    assert "list.removed" not in [h["kind"] for h in history]
+
+
+def test_lifting_does_not_confirm_an_unconfirmed_contact(client, officer, token_for):
+    contact_id = client.post("/api/v1/contacts", json={**EMILIE, "status": "unconfirmed"},
+                             headers=officer).get_json()["id"]
+    lifted = client.post(f"/api/v1/contacts/{contact_id}/unsuppress", headers=bearer(token_for("admin")))
+    assert lifted.get_json()["status"] == "unconfirmed"

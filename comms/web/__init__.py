@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Attach request handling, authentication and every blueprint to ``app``."""
     from comms.web import access, api, errors, login, public, security, subscribe, ui
+    from comms.web import contact_page, contacts_ui, import_ui, lists_ui
     from comms.web.context import init_db_session
 
     init_db_session(app)
@@ -17,5 +18,9 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(ui.bp)
+    app.register_blueprint(contacts_ui.bp)
+    app.register_blueprint(contact_page.bp)
+    app.register_blueprint(import_ui.bp)
+    app.register_blueprint(lists_ui.bp)
     subscribe.init_app(app)
     api.init_app(app)

@@ -150,9 +150,7 @@ def create_segment(data: dict):
 @blp.response(204)
 def delete_segment(segment_id: int):
     """Delete a saved segment."""
-    segment = _segment(segment_id)
-    current_actor().record(db(), "segment.delete", object_type="segment", object_id=segment.id)
-    db().delete(segment)
+    lists.delete_segment(db(), _segment(segment_id), current_actor())
     db().commit()
     return ""
 

@@ -42,7 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRESSROOM_FOLLOW_ALLOWED_NETWORKS", "empty", "comma-separated CIDRs the follower may reach although not public"),
     Setting("PRESSROOM_FOLLOW_USER_AGENT", "Pressroom/VERSION (+BASE_URL/about/follower)", "sent on every fetch"),
     Setting("PRESSROOM_INSTANCE_PATH", "./instance", "folder for the SQLite file, secret key, outbox and uploads"),
-    Setting("PRESSROOM_MAX_CONTENT_LENGTH", "16777216", "largest request body in bytes; larger ones get 413"),
+    Setting("PRESSROOM_STORAGE_PATH", "instance/documents", "folder where uploaded meeting documents are kept"),
+    Setting("PRESSROOM_MAX_UPLOAD_BYTES", "20971520", "largest document upload in bytes"),
+    Setting("PRESSROOM_MAX_CONTENT_LENGTH", "33554432", "largest request body in bytes; larger ones get 413"),
     Setting("PRESSROOM_SCHEDULER_INTERVAL", "5", "seconds between the worker's polls for due work"),
     Setting("PRESSROOM_TRUSTED_PROXIES", "0", "how many reverse proxies set X-Forwarded-For in front of the web process"),
     Setting("PRESSROOM_LOGIN_LIMIT_IP", "20 per minute", "login attempts allowed per client address"),
@@ -69,7 +71,9 @@ class Config:
     mail_from: str = "press@localhost"
     follow_allowed_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     follow_user_agent: str = ""
-    max_content_length: int = 16 * 1024 * 1024
+    max_content_length: int = 32 * 1024 * 1024
+    storage_path: Path | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
     scheduler_interval: float = 5.0
     trusted_proxies: int = 0
     login_limit_ip: str = "20 per minute"
@@ -88,6 +92,11 @@ class Config:
     def outbox_path(self) -> Path:
         """Where messages go as .eml files when no SMTP server is configured."""
         return self.instance_path / "outbox"
+
+    @property
+    def documents_path(self) -> Path:
+        """Where uploaded meeting documents are stored."""
+        return self.storage_path or self.instance_path / "documents"
 
     @property
     def is_https(self) -> bool:
@@ -146,7 +155,9 @@ def load_config(environ: dict | None = None, **overrides) -> Config:
         mail_from=env.get("PRESSROOM_MAIL_FROM", "press@localhost"),
         follow_allowed_networks=_parse_networks(env.get("PRESSROOM_FOLLOW_ALLOWED_NETWORKS", "")),
         follow_user_agent=env.get("PRESSROOM_FOLLOW_USER_AGENT", ""),
-        max_content_length=_number(env, "PRESSROOM_MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)),
+        max_content_length=_number(env, "PRESSROOM_MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)),
+        storage_path=Path(env["PRESSROOM_STORAGE_PATH"]).resolve() if env.get("PRESSROOM_STORAGE_PATH") else None,
+        max_upload_bytes=_number(env, "PRESSROOM_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)),
         scheduler_interval=_number(env, "PRESSROOM_SCHEDULER_INTERVAL", "5", float),
         trusted_proxies=_number(env, "PRESSROOM_TRUSTED_PROXIES", "0"),
         login_limit_ip=env.get("PRESSROOM_LOGIN_LIMIT_IP", "20 per minute"),

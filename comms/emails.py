@@ -38,3 +38,16 @@ def queue_email(runtime, name: str, to_email: str, to_name: str = "", **context)
     """Render the email ``name`` and queue it for ``to_email``; returns the job id."""
     text, html = render(name, to_name=to_name, office=runtime.config.office_name, **context)
     return jobs.enqueue(runtime, "mail.send", to_email, SUBJECTS[name], text, html, to_name)
+
+
+SUBJECTS["approval_request"] = "Approval requested: {title}"
+
+
+def queue_approval_request(runtime, approver, *, title: str, what: str, url: str, requested_by: str,
+                           version: int, expires: str, preview: str = "") -> str:
+    """Email an approver the signed link for one version of ``title``."""
+    text, html = render("approval_request", to_name=approver.display_name, office=runtime.config.office_name,
+                        title=title, what=what, url=url, requested_by=requested_by, version=version,
+                        expires=expires, preview=preview)
+    subject = SUBJECTS["approval_request"].format(title=title)[:200]
+    return jobs.enqueue(runtime, "mail.send", approver.email, subject, text, html, approver.display_name)

@@ -206,10 +206,10 @@ def set_office_holders(session: Session, meeting: Meeting, holders: list[tuple[U
 
 
 def meeting_to_dict(meeting: Meeting) -> dict:
-    """API.md's meeting object."""
+    """API.md's meeting object (dates as date objects; the API schema writes them)."""
     return {
         "id": meeting.id, "title": meeting.title, "kind": meeting.kind,
-        "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
+        "starts_on": meeting.starts_on, "ends_on": meeting.ends_on,
         "timezone": meeting.timezone, "venue": meeting.venue, "languages": meeting.languages,
         "description": meeting.description,
         "office_holders": [{"user_id": h.user_id, "role": h.role, "name": h.user.display_name}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 DEMO_SEEDERS: list[str] = [
     "comms.demo:seed_people_and_meeting",
     "contacts.demo:seed",
+    "comms.demo_meeting:seed_programme",
 ]
 
 
@@ -45,9 +46,12 @@ def _resolve(path: str) -> Callable[[Session, DemoWorld], None]:
     return getattr(importlib.import_module(module), name)
 
 
-def seed_demo(db, seeders: list[str] | None = None) -> DemoWorld:
-    """Run every seeder in one transaction; all of the demo lands, or none."""
-    world = DemoWorld()
+def seed_demo(db, seeders: list[str] | None = None, *, documents_path=None) -> DemoWorld:
+    """Run every seeder in one transaction; all of the demo lands, or none.
+
+    ``documents_path`` is where demo documents are stored (without it, none are made).
+    """
+    world = DemoWorld(refs={"documents_path": documents_path})
     with db.transaction() as session:
         for path in seeders or DEMO_SEEDERS:
             _resolve(path)(session, world)

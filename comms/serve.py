@@ -39,7 +39,7 @@ def run_server(app, *, host: str, port: int, demo: bool, threads: int) -> None:
     if not runtime.config.base_url:
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         runtime.config = runtime.config.with_overrides(base_url=f"http://{shown_host}:{port}")
-    world = seed_demo(runtime.db) if demo else None
+    world = seed_demo(runtime.db, documents_path=runtime.config.documents_path) if demo else None
     set_process_runtime(runtime)
     scheduler = Scheduler(runtime).start()
     server = create_server(app, host=host, port=port, threads=threads, ident="Pressroom")

@@ -257,7 +257,7 @@ def strategy_to_dict(strategy: Strategy) -> dict:
     return {
         **{k: content.get(k, []) for k in CONTENT_KEYS},
         "version": strategy.version,
-        "milestones": [{"id": m.id, "title": m.title, "due_on": m.due_on.isoformat(), "owner_id": m.owner_id,
+        "milestones": [{"id": m.id, "title": m.title, "due_on": m.due_on, "owner_id": m.owner_id,
                         "status": m.status, "release_id": m.release_id} for m in strategy.milestones],
         "approved_version": strategy.approved_version,
         "approved_by": strategy.approved_by_id if strategy.is_signed_off else None,

@@ -75,3 +75,21 @@ def test_demo_press_contacts_and_lists(runtime):
         assert len(all_lists) == 3 and sum(item.embargo_trusted for item in all_lists) == 1
         sizes = lists.list_sizes(session)
         assert all(sizes.get(item.id, 0) > 0 for item in all_lists)
+
+
+def test_demo_meeting_programme(runtime, tmp_path):
+    from comms import documents, strategy
+
+    seed_demo(runtime.db, documents_path=tmp_path)
+    seed_demo(runtime.db, documents_path=tmp_path)
+    with runtime.db.transaction() as session:
+        meeting = meetings.find_meeting_by_title(session, demo.MEETING_TITLE)
+        found = strategy.get_strategy(session, meeting)
+        assert found.version == 1 and len(found.milestones) == 6
+        assert {m.owner.role for m in found.milestones} == {"officer"}
+        assert len(meeting.side_events) == 4
+        assert all(meeting.local(e.starts_at).date() > meeting.starts_on for e in meeting.side_events)
+        docs = documents.documents_of(session, meeting)
+        assert len(docs) == 3 and all(len(d.files) == 3 for d in docs)
+        assert all((tmp_path / f.stored_name).read_bytes().startswith(b"%PDF") for d in docs for f in d.files)
+    assert len(list(tmp_path.glob("*.pdf"))) == 9

@@ -13,6 +13,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from comms import __version__, auth, jobs
+from comms import worker as worker_loop
 from comms.config import ConfigError, load_config
 from comms.runtime import Runtime
 from storage import migrate
@@ -133,7 +134,7 @@ def worker(burst: bool):
     rt = runtime()
     mode = "RQ on Redis" if rt.config.redis_url else "in-process scheduler"
     click.echo(f"pressroom worker: {mode}, polling every {rt.config.scheduler_interval:g}s", err=True)
-    jobs.run_worker(rt, burst=burst)
+    worker_loop.run_worker(rt, burst=burst)
 
 
 @click.group("jobs", help="Background work.")

@@ -35,7 +35,7 @@ class Runtime:
         """The job queue: RQ on Redis when REDIS_URL is set, else in-process."""
         with self._lock:
             if self._queue is None:
-                from comms.jobs import make_queue
+                from comms.worker import make_queue
 
                 self._queue = make_queue(self)
             return self._queue

@@ -9,7 +9,7 @@ import sys
 import click
 from waitress import create_server
 
-from comms.jobs import Scheduler
+from comms.worker import Scheduler
 from comms.runtime import set_process_runtime
 from comms.seeding import seed_demo
 from storage import migrate

@@ -9,7 +9,7 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from comms import jobs
+from comms import jobs, worker
 from comms.app import create_app
 from comms.runtime import Runtime, set_process_runtime
 from storage.db import utcnow
@@ -36,7 +36,7 @@ def read_outbox(runtime) -> list:
 def test_in_process_queue_runs_a_real_mail_job(runtime):
     assert runtime.config.redis_url is None
     queue = runtime.queue
-    assert isinstance(queue, jobs.InProcessQueue)
+    assert isinstance(queue, worker.InProcessQueue)
     job_id = jobs.enqueue(runtime, "mail.send", "editor@example.org", "Hello", "Plain text body")
     assert job_id
     queue.join()
@@ -62,7 +62,7 @@ def test_in_process_failure_is_recorded_and_the_thread_survives(runtime):
 
 def test_redis_queue_runs_a_real_mail_job(config, redis_url, queue_name):
     runtime = Runtime(config.with_overrides(redis_url=redis_url, queue_name=queue_name))
-    assert isinstance(runtime.queue, jobs.RedisQueue)
+    assert isinstance(runtime.queue, worker.RedisQueue)
     job_id = jobs.enqueue(runtime, "mail.send", "desk@example.org", "Via Redis", "Body")
     connection = runtime.redis()
     rq_queue = Queue(queue_name, connection=connection)
@@ -208,7 +208,7 @@ def test_two_workers_run_each_due_row_exactly_once(runtime, db_url, instance_pat
 def test_scheduler_thread_polls_until_stopped(runtime):
     with runtime.db.transaction() as session:
         jobs.schedule(session, "test.record", "from-thread", run_at=utcnow())
-    scheduler = jobs.Scheduler(runtime, interval=0.05).start()
+    scheduler = worker.Scheduler(runtime, interval=0.05).start()
     done = threading.Event()
     for _ in range(100):
         if "from-thread" in CALLS:

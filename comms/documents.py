@@ -132,7 +132,8 @@ def add_file(session: Session, document: Document, storage_path: Path, *, langua
     if not data:
         raise DocumentError("the file is empty", {"file": "empty"})
     if len(data) > max_bytes:
-        raise DocumentError(f"the file is larger than {max_bytes // (1024 * 1024)} MB", {"file": "too large"})
+        limit = f"{max_bytes / (1024 * 1024):.1f} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KB"
+        raise DocumentError(f"the file is larger than {limit}", {"file": "too large"})
     mime = detect_type(data)
     stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
     folder = Path(storage_path)

@@ -201,7 +201,11 @@ def set_office_holders(session: Session, meeting: Meeting, holders: list[tuple[U
     for user, role in holders:
         if role not in OFFICE_ROLES:
             raise MeetingError(f"unknown office {role!r}")
-    meeting.office_holders = [OfficeHolder(user=user, user_id=user.id, role=role) for user, role in holders]
+    # Keep the rows of people who stay in office: a new row for the same (user, role) would be
+    # inserted before the old one is deleted and break the unique constraint.
+    kept = {(h.user_id, h.role): h for h in meeting.office_holders}
+    meeting.office_holders = [kept.pop((user.id, role), None) or OfficeHolder(user=user, user_id=user.id, role=role)
+                              for user, role in holders]
     session.flush()
 
 

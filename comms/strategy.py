@@ -25,6 +25,7 @@ CHANNELS = ("press_release", "media_advisory", "press_conference", "interviews",
 MILESTONE_STATUSES = ("planned", "in_progress", "done", "cancelled")
 SUBJECT = "strategy"
 CONTENT_KEYS = ("objectives", "key_messages", "audiences", "channels", "spokespersons", "risks")
+KEEP = object()  # "leave this field as it is"
 
 
 class StrategyError(ValueError):
@@ -166,7 +167,9 @@ def clean_milestones(session: Session, raw: list | None) -> list[dict]:
         if status not in MILESTONE_STATUSES:
             errors[f"milestones[{index}]"] = f"status must be one of {', '.join(MILESTONE_STATUSES)}"
         cleaned.append({"id": item.get("id"), "title": str(item["title"]).strip(), "due_on": due,
-                        "owner_id": owner_id, "status": status, "release_id": item.get("release_id")})
+                        "owner_id": owner_id, "status": status,
+                        # Absent means "keep the linked release", so a PUT without it unlinks nothing.
+                        "release_id": item["release_id"] if "release_id" in item else KEEP})
     if errors:
         raise StrategyError("some milestones are not valid", errors)
     return cleaned
@@ -220,7 +223,9 @@ def _sync_milestones(strategy: Strategy, wanted: list[dict]) -> None:
         if milestone.due_on != item["due_on"] or milestone.owner_id != item["owner_id"]:
             milestone.reminder_sent_at = None  # a new date or owner deserves a new reminder
         milestone.title, milestone.due_on = item["title"], item["due_on"]
-        milestone.owner_id, milestone.status, milestone.release_id = item["owner_id"], item["status"], item["release_id"]
+        milestone.owner_id, milestone.status = item["owner_id"], item["status"]
+        if item["release_id"] is not KEEP:
+            milestone.release_id = item["release_id"]
         kept.append(milestone)
     strategy.milestones = kept
 

@@ -157,3 +157,22 @@ def test_public_meeting_page(client, officer, meeting):
     page = client.get(f"/meetings/{meeting['id']}")
     assert page.status_code == 200 and MEETING["title"] in page.get_data(as_text=True)
     assert client.get("/meetings/999").status_code == 404
+
+
+def test_put_without_release_ids_keeps_milestone_links(client, officer, meeting, users, runtime):
+    from sqlalchemy import select
+
+    from comms import strategy
+
+    url = f"/api/v1/meetings/{meeting['id']}/strategy"
+    milestone = {"title": "Advisory", "due_on": "2026-12-07", "owner_id": users["officer"].id}
+    client.put(url, json={**STRATEGY, "milestones": [milestone]}, headers=officer)
+    with runtime.db.transaction() as session:
+        row = session.scalar(select(strategy.Milestone))
+        row.release_id, milestone_id = 42, row.id
+    client.put(url, json={**STRATEGY, "milestones": [{**milestone, "id": milestone_id, "status": "done"}]},
+               headers=officer)
+    with runtime.db.transaction() as session:
+        assert session.get(strategy.Milestone, milestone_id).release_id == 42
+    too_long = client.post("/api/v1/meetings", json={**MEETING, "title": "x" * 301}, headers=officer)
+    assert too_long.status_code == 422

@@ -48,7 +48,7 @@ def test_release_then_web_with_gunicorn(tmp_path, backend, postgres):
             while time.monotonic() < deadline and status != 200:
                 try:
                     status = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code
-                except requests.ConnectionError:
+                except requests.RequestException:  # not listening yet, or a worker still booting
                     time.sleep(0.2)
             assert status == 200
             assert requests.get(f"http://127.0.0.1:{port}/login", timeout=5).status_code == 200

@@ -18,19 +18,20 @@ class MeetingSchema(ma.Schema):
     """API.md's meeting object."""
 
     id = ma.fields.Integer(dump_only=True)
-    title = ma.fields.String(required=True)
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(MEETING_KINDS))
     starts_on = ma.fields.Date(required=True)
     ends_on = ma.fields.Date(required=True)
     timezone = ma.fields.String(load_default="UTC", metadata={"description": "IANA zone, e.g. Europe/Zurich"})
-    venue = ma.fields.String(load_default="")
-    languages = ma.fields.List(ma.fields.String(), load_default=lambda: ["en", "fr", "es"])
-    description = ma.fields.String(load_default="")
+    venue = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
+    languages = ma.fields.List(ma.fields.String(validate=ma.validate.Length(equal=2)),
+                               load_default=lambda: ["en", "fr", "es"])
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=20_000))
     office_holders = ma.fields.List(ma.fields.Nested(OfficeHolderSchema), load_default=list)
 
 
 class MeetingPatchSchema(ma.Schema):
-    title = ma.fields.String()
+    title = ma.fields.String(validate=ma.validate.Length(min=1, max=300))
     kind = ma.fields.String(validate=ma.validate.OneOf(MEETING_KINDS))
     starts_on = ma.fields.Date()
     ends_on = ma.fields.Date()
@@ -43,9 +44,9 @@ class MeetingPatchSchema(ma.Schema):
 
 class SideEventSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    title = ma.fields.String(required=True)
-    organiser = ma.fields.String(load_default="")
-    room = ma.fields.String(load_default="")
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    organiser = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
+    room = ma.fields.String(load_default="", validate=ma.validate.Length(max=120))
     starts_at = ma.fields.AwareDateTime(required=True, metadata={"description": "RFC 3339 with an offset"})
     ends_at = ma.fields.AwareDateTime(required=True)
     description = ma.fields.String(load_default="")
@@ -80,11 +81,12 @@ class DocumentFormSchema(ma.Schema):
 
 class MilestoneSchema(ma.Schema):
     id = ma.fields.Integer(allow_none=True)
-    title = ma.fields.String(required=True)
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
     due_on = ma.fields.Date(required=True)
     owner_id = ma.fields.Integer(allow_none=True)
     status = ma.fields.String(load_default="planned", validate=ma.validate.OneOf(MILESTONE_STATUSES))
-    release_id = ma.fields.Integer(allow_none=True)
+    release_id = ma.fields.Integer(allow_none=True,
+                                   metadata={"description": "omit to keep the milestone's linked release"})
 
 
 class StrategySchema(ma.Schema):

@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "comms.approvals",
     "comms.strategy",
     "comms.documents",
+    "comms.releases",
 ]
 
 

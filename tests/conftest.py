@@ -99,7 +99,7 @@ def migrated_template(tmp_path_factory, backend, postgres):
 
 
 # Tables whose rows the migrations write (reference data): kept between tests.
-MIGRATION_SEEDED = ("alembic_version", "topics")
+MIGRATION_SEEDED = ("alembic_version", "topics", "boilerplates")
 
 
 def _truncate_all(url: str) -> None:

@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Attach request handling, authentication and every blueprint to ``app``."""
     from comms.web import access, api, errors, login, public, security, subscribe, ui
-    from comms.web import approve, contact_page, contacts_ui, import_ui, lists_ui, meetings_public
+    from comms.web import approve, contact_page, contacts_ui, import_ui, lists_ui, meetings_public, newsroom
     from comms.web import calendar_ui, meeting_documents_ui, meetings_ui, strategy_ui
     from comms.web.context import init_db_session
 
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(lists_ui.bp)
     app.register_blueprint(meetings_public.bp)
     app.register_blueprint(approve.bp)
+    app.register_blueprint(newsroom.bp)
     app.register_blueprint(meetings_ui.bp)
     app.register_blueprint(meeting_documents_ui.bp)
     app.register_blueprint(strategy_ui.bp)

@@ -11,7 +11,8 @@ from typing import Callable
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from comms import approvals, strategy
+from comms import approvals, release_workflow, releases, strategy
+from comms.rendering import markdown_to_html
 from comms.web.context import db
 
 bp = Blueprint("approvals", __name__)
@@ -25,10 +26,22 @@ class ApprovalSubject:
     template: str  # rendered with ``subject`` and ``request``
     current_version: Callable  # (subject) -> int
     decide: Callable  # (session, subject, request, decision, comment) -> None
+    context: Callable = lambda session, subject: {}  # extra template values
 
 
 def _decide_strategy(session, found, approval, decision, comment):
     strategy.record_decision(session, found, approval, decision, comment, via="link")
+
+
+def _decide_release(session, release, approval, decision, comment):
+    release_workflow.decide(session, release, approval, decision, comment, via="link")
+
+
+def _release_context(session, release) -> dict:
+    content = release.content()
+    return {"content": content, "body_html": markdown_to_html(content.get("body_markdown", "")),
+            "notes_html": markdown_to_html(content.get("notes_to_editors", "")),
+            "boilerplate": releases.boilerplate(session, release.language)}
 
 
 SUBJECTS: dict[str, ApprovalSubject] = {
@@ -37,6 +50,13 @@ SUBJECTS: dict[str, ApprovalSubject] = {
         template="approvals/strategy.html",
         current_version=lambda found: found.version,
         decide=_decide_strategy,
+    ),
+    release_workflow.SUBJECT: ApprovalSubject(
+        load=lambda session, subject_id: session.get(releases.Release, subject_id),
+        template="approvals/release.html",
+        current_version=lambda release: release.revision,
+        decide=_decide_release,
+        context=_release_context,
     ),
 }
 
@@ -64,7 +84,8 @@ def review(token: str):
     if kind.current_version(subject) != approval.version:
         return render_template("approvals/closed.html", message="The text changed after this link was sent; "
                                "a newer version needs approval."), 409
-    return render_template(kind.template, subject=subject, approval=approval, token=token, error=None)
+    return render_template(kind.template, subject=subject, approval=approval, token=token, error=None,
+                           **kind.context(db(), subject))
 
 
 @bp.route("/approve/<token>", methods=["POST"])
@@ -82,7 +103,7 @@ def decide(token: str):
         db().rollback()
         if exc.status == 422:
             return render_template(kind.template, subject=subject, approval=approval, token=token,
-                                   error=exc.message), 422
+                                   error=exc.message, **kind.context(db(), subject)), 422
         return render_template("approvals/closed.html", message=exc.message), exc.status
     db().commit()
     return render_template("approvals/done.html", approval=approval, decision=decision)

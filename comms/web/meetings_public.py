@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, render_template, request, send_file
 from sqlalchemy import func, select
 
-from comms import documents, meetings
+from comms import documents, meetings, newsroom
 from comms.web.context import absolute_url, db, runtime
 from feeds.ics import CalendarEntry, build_calendar
 
@@ -69,8 +69,9 @@ def meeting_page(meeting_id: int):
     """A meeting's public page: programme, side events, documents."""
     meeting = _public_meeting(meeting_id)
     public_events = [e for e in meeting.side_events if e.public]
+    meeting_releases, _total = newsroom.search_public(db(), meeting_id=meeting.id, per_page=50)
     return render_template("meetings/public.html", meeting=meeting, side_events=public_events,
-                           documents=documents.public_documents(db(), meeting))
+                           documents=documents.public_documents(db(), meeting), releases=meeting_releases)
 
 
 @bp.route("/meetings/<int:meeting_id>/documents/<int:document_id>/<language>/<filename>")

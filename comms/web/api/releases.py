@@ -1,0 +1,227 @@
+"""/api/v1/releases: drafting, revisions, approval, publication; /api/v1/news for the public."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from flask import current_app
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from comms import approvals, auth, newsroom
+from comms import release_workflow as workflow
+from comms.releases import Release, ReleaseError, get_release, release_to_dict
+from comms.web.access import api_user, token_required
+from comms.web.api.release_schemas import (PublicQuerySchema, PublishSchema, ReleaseCreateSchema, ReleaseQuerySchema,
+                                           ReleaseSchema, RetractSchema, RevisionDecisionSchema, SubmitResultSchema,
+                                           SubmitSchema)
+from comms.web.api.schemas import ErrorSchema, page_of
+from comms.web.context import db
+from comms.web.errors import api_abort
+from comms.web.release_links import public_url, send_review_requests
+
+blp = Blueprint("api_releases", __name__, url_prefix="/api/v1", description="Press releases")
+SECURITY = [{"bearerAuth": []}]
+STAFF = ("officer", "approver", "viewer")
+CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict", 410: "gone", 422: "invalid"}
+
+
+@contextmanager
+def release_errors():
+    """Map workflow errors to API errors, rolling back."""
+    try:
+        yield
+    except ReleaseError as exc:
+        db().rollback()
+        api_abort(exc.status, CODES.get(exc.status, "invalid"), exc.message, exc.fields)
+    except approvals.ApprovalError as exc:
+        db().rollback()
+        api_abort(exc.status, CODES.get(exc.status, "invalid"), exc.message)
+
+
+def _release(release_id: int) -> Release:
+    with release_errors():
+        return get_release(db(), release_id)
+
+
+def _dump(release: Release) -> dict:
+    return release_to_dict(release, public_url(release) if release.is_public else None)
+
+
+@blp.route("/releases", methods=["GET"])
+@token_required(*STAFF)
+@blp.doc(security=SECURITY)
+@blp.arguments(ReleaseQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, page_of(ReleaseSchema))
+def list_releases(page: int, per_page: int, status=None, language=None, meeting=None):
+    """Releases for staff, newest first."""
+    query = select(Release)
+    if status:
+        query = query.where(Release.status == status)
+    if language:
+        query = query.where(Release.language == language)
+    if meeting:
+        query = query.where(Release.meeting_id == meeting)
+    found = list(db().scalars(query.order_by(Release.updated_at.desc(), Release.id.desc())))
+    return {"items": [_dump(r) for r in found[(page - 1) * per_page: page * per_page]], "total": len(found)}
+
+
+@blp.route("/releases", methods=["POST"])
+@token_required("officer")
+@blp.doc(security=SECURITY)
+@blp.arguments(ReleaseCreateSchema)
+@blp.response(201, ReleaseSchema)
+@blp.alt_response(400, schema=ErrorSchema, description="embargo in the past")
+@blp.alt_response(422, schema=ErrorSchema)
+def create_release(data: dict):
+    """Draft a release (revision 1); ``translation_of`` links a translation."""
+    with release_errors():
+        release = workflow.create_release(db(), data, api_user())
+        db().commit()
+    return _dump(release)
+
+
+@blp.route("/releases/<int:release_id>", methods=["GET"])
+@token_required(*STAFF)
+@blp.doc(security=SECURITY)
+@blp.response(200, ReleaseSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def get_one(release_id: int):
+    """One release, with its current revision."""
+    return _dump(_release(release_id))
+
+
+@blp.route("/releases/<int:release_id>", methods=["PATCH"])
+@token_required("officer")
+@blp.doc(security=SECURITY)
+@blp.arguments(ReleaseSchema)
+@blp.response(200, ReleaseSchema)
+@blp.alt_response(409, schema=ErrorSchema)
+def patch_release(data: dict, release_id: int):
+    """Change a release; content changes make a new revision and clear approval."""
+    release = _release(release_id)
+    with release_errors():
+        workflow.update_release(db(), release, data, api_user())
+        db().commit()
+    return _dump(release)
+
+
+@blp.route("/releases/<int:release_id>/submit", methods=["POST"])
+@token_required("officer")
+@blp.doc(security=SECURITY)
+@blp.arguments(SubmitSchema)
+@blp.response(202, SubmitResultSchema)
+@blp.alt_response(409, schema=ErrorSchema)
+def submit(data: dict, release_id: int):
+    """Ask approvers (default: the meeting's office holders) to approve the current revision."""
+    release = _release(release_id)
+    if data.get("approver_ids"):
+        approvers = [db().get(auth.User, i) for i in data["approver_ids"]]
+        if None in approvers:
+            api_abort(422, "invalid", "unknown approver", {"approver_ids": "unknown user"})
+    else:
+        approvers = workflow.default_approvers(release)
+    with release_errors():
+        requests = workflow.submit(db(), current_app.config["SECRET_KEY"], release, approvers, api_user(),
+                                   data.get("policy"))
+        db().commit()
+    send_review_requests(release, requests, api_user())
+    return {"status": release.status, "requests": [
+        {"id": r.id, "approver_id": r.approver_id, "revision": r.version, "expires_at": r.expires_at.isoformat()}
+        for r, _token in requests]}
+
+
+def _decide(release_id: int, data: dict, decision: str):
+    release = _release(release_id)
+    me = api_user()
+    if release.author_id == me.id:
+        api_abort(403, "forbidden", "nobody approves a release they wrote")
+    if data["revision"] != release.revision:
+        api_abort(409, "conflict", f"revision {data['revision']} is not the current revision ({release.revision})")
+    request = workflow.open_request_for(db(), release, me)
+    if request is None:
+        api_abort(403, "forbidden", "you were not asked to approve this revision")
+    with release_errors():
+        workflow.decide(db(), release, request, decision, data["comment"], via="api", actor=me)
+        db().commit()
+    return _dump(release)
+
+
+@blp.route("/releases/<int:release_id>/approve", methods=["POST"])
+@token_required("approver")
+@blp.doc(security=SECURITY)
+@blp.arguments(RevisionDecisionSchema)
+@blp.response(200, ReleaseSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="not the current revision")
+def approve(data: dict, release_id: int):
+    """Approve the current revision (never the author's own release)."""
+    return _decide(release_id, data, "approved")
+
+
+@blp.route("/releases/<int:release_id>/request-changes", methods=["POST"])
+@token_required("approver")
+@blp.doc(security=SECURITY)
+@blp.arguments(RevisionDecisionSchema)
+@blp.response(200, ReleaseSchema)
+def request_changes(data: dict, release_id: int):
+    """Send the release back to its author with a comment."""
+    return _decide(release_id, data, "changes_requested")
+
+
+@blp.route("/releases/<int:release_id>/publish", methods=["POST"])
+@token_required("officer")
+@blp.doc(security=SECURITY)
+@blp.arguments(PublishSchema)
+@blp.response(200, ReleaseSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="not approved")
+def publish(data: dict, release_id: int):
+    """Publish now, at a time, or when the embargo lifts (exactly once)."""
+    release = _release(release_id)
+    with release_errors():
+        workflow.publish(db(), release, api_user(), at=data["at"], correction_note=data["correction_note"])
+        db().commit()
+    return _dump(release)
+
+
+@blp.route("/releases/<int:release_id>/unschedule", methods=["POST"])
+@token_required("officer")
+@blp.doc(security=SECURITY)
+@blp.response(200, ReleaseSchema)
+def unschedule(release_id: int):
+    """Take a scheduled release back to approved."""
+    release = _release(release_id)
+    with release_errors():
+        workflow.unschedule(db(), release, api_user())
+        db().commit()
+    return _dump(release)
+
+
+@blp.route("/releases/<int:release_id>/retract", methods=["POST"])
+@token_required("officer")
+@blp.doc(security=SECURITY)
+@blp.arguments(RetractSchema)
+@blp.response(200, ReleaseSchema)
+def retract(data: dict, release_id: int):
+    """Retract a published release (its page stays with a notice)."""
+    release = _release(release_id)
+    with release_errors():
+        workflow.retract(db(), release, api_user(), data["note"])
+        db().commit()
+    return _dump(release)
+
+
+@blp.route("/news", methods=["GET"])
+@blp.arguments(PublicQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, page_of(ReleaseSchema))
+def public_news(page: int, per_page: int, lang="", topic="", meeting=None, q=""):
+    """Public releases (no token): only published, listed and past their embargo."""
+    found, total = newsroom.search_public(db(), language=lang, topic=topic, meeting_id=meeting, q=q, page=page,
+                                          per_page=per_page)
+    items = []
+    for release in found:
+        content = release.public_content
+        items.append({**release_to_dict(release, public_url(release)),
+                      **{k: content.get(k) for k in ("headline", "subheadline", "dateline", "body_markdown",
+                                                     "quotes", "notes_to_editors", "media_contacts", "topics")},
+                      "revision": release.published_revision, "status": "published"})
+    return {"items": items, "total": total}

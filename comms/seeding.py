@@ -19,6 +19,7 @@ DEMO_SEEDERS: list[str] = [
     "comms.demo:seed_people_and_meeting",
     "contacts.demo:seed",
     "comms.demo_meeting:seed_programme",
+    "comms.demo_releases:seed_releases",
 ]
 
 

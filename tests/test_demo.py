@@ -93,3 +93,22 @@ def test_demo_meeting_programme(runtime, tmp_path):
         assert len(docs) == 3 and all(len(d.files) == 3 for d in docs)
         assert all((tmp_path / f.stored_name).read_bytes().startswith(b"%PDF") for d in docs for f in d.files)
     assert len(list(tmp_path.glob("*.pdf"))) == 9
+
+
+def test_demo_releases_at_every_stage(runtime, tmp_path):
+    from comms import newsroom
+    from comms.releases import Release
+
+    seed_demo(runtime.db, documents_path=tmp_path)
+    seed_demo(runtime.db, documents_path=tmp_path)
+    with runtime.db.transaction() as session:
+        releases = session.scalars(select(Release)).all()
+        assert len(releases) == 7  # five releases, one of them also in French and Spanish
+        statuses = {r.slug: r.status for r in releases if r.language == "en"}
+        assert statuses["closing-press-conference"] == "draft"
+        assert statuses["survivors-take-centre-stage"] == "in_review"
+        assert statuses["president-opens-the-meeting"] == "scheduled"
+        corrected = next(r for r in releases if r.slug == "accreditation-open-for-media")
+        assert corrected.updated_published_at is not None and corrected.published_revision == 2
+        public, total = newsroom.search_public(session)
+        assert total == 4 and {r.language for r in public} == {"en", "fr", "es"}

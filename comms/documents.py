@@ -97,16 +97,29 @@ def safe_filename(name: str, extension: str) -> str:
     return f"{stem or 'document'}.{extension}"
 
 
-def detect_type(data: bytes) -> str:
-    """The MIME type of an allowed document, from its content; DocumentError otherwise."""
+def detect_type(data: bytes, allowed: dict[str, str] | None = None,
+                what: str = "PDF and office documents") -> str:
+    """The MIME type of an allowed file, from its content; DocumentError otherwise."""
+    allowed = ALLOWED_TYPES if allowed is None else allowed
     guess = filetype.guess(data[:8192] if len(data) > 8192 else data)
     if guess is None and data[:4] == b"PK\x03\x04":
         guess = filetype.guess(data)  # zip-based formats sometimes need more than the head
-    if guess is None or guess.mime not in ALLOWED_TYPES:
+    if guess is None or guess.mime not in allowed:
         found = guess.mime if guess else "unknown"
-        raise DocumentError(f"only PDF and office documents can be uploaded (this file is {found})",
-                            {"file": "type not allowed"})
+        raise DocumentError(f"only {what} can be uploaded (this file is {found})", {"file": "type not allowed"})
     return guess.mime
+
+
+def store_bytes(storage_path: Path, data: bytes, extension: str) -> str:
+    """Write ``data`` under a new random name in ``storage_path``; returns the name."""
+    stored_name = f"{secrets.token_hex(16)}.{extension}"
+    folder = Path(storage_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{stored_name}.part"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, folder / stored_name)
+    return stored_name
 
 
 def create_document(session: Session, meeting: Meeting, *, title: str, kind: str, public: bool,
@@ -135,14 +148,8 @@ def add_file(session: Session, document: Document, storage_path: Path, *, langua
         limit = f"{max_bytes / (1024 * 1024):.1f} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KB"
         raise DocumentError(f"the file is larger than {limit}", {"file": "too large"})
     mime = detect_type(data)
-    stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
+    stored_name = store_bytes(storage_path, data, ALLOWED_TYPES[mime])
     folder = Path(storage_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / stored_name
-    temporary = folder / f".{stored_name}.part"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, target)
     for old in [f for f in document.files if f.language == language]:
         document.files.remove(old)
         session.flush()
@@ -157,7 +164,7 @@ def add_file(session: Session, document: Document, storage_path: Path, *, langua
     return record
 
 
-def file_path(storage_path: Path, record: DocumentFile) -> Path:
+def file_path(storage_path: Path, record) -> Path:
     """Where a stored file lives (its generated name can hold no path)."""
     if not re.fullmatch(r"[0-9a-f]{32}\.[a-z]{3,4}", record.stored_name):
         raise DocumentError("invalid stored name")

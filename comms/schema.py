@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "comms.strategy",
     "comms.documents",
     "comms.releases",
+    "comms.release_files",
 ]
 
 

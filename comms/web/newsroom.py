@@ -7,10 +7,11 @@ import json
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from comms import newsroom, releases
+from comms import newsroom, release_files, releases
 from comms.meetings import Meeting
 from comms.rendering import markdown_to_html, plain_text
 from comms.web.context import absolute_url, db, runtime
+from comms.web.release_files_ui import file_url
 from comms.web.release_links import public_url
 from contacts.models import Topic
 
@@ -68,6 +69,7 @@ def release_page(slug: str):
         alternates=alternates, boilerplate=releases.boilerplate(session, release.language), json_ld=json_ld,
         canonical=public_url(release), summary=plain_text(content.get("subheadline") or content.get("body_markdown", ""))[:200],
         notes_html=markdown_to_html(content.get("notes_to_editors", "")), office=runtime().config.office_name,
-        markdown_to_html=markdown_to_html, feed_url=absolute_url("newsroom.index"))
+        markdown_to_html=markdown_to_html, feed_url=absolute_url("newsroom.index"),
+        files=release_files.files_of(session, release), file_url=file_url)
     headers = {"Cache-Control": "private, no-store"} if preview else {"Cache-Control": "public, max-age=60"}
     return response, 200, headers

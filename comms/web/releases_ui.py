@@ -11,13 +11,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from comms import approvals, auth, diffing, releases
+from comms import approvals, auth, diffing, release_files, releases
 from comms import release_workflow as workflow
 from comms.meetings import Meeting
 from comms.releases import CONTENT_FIELDS, LANGUAGES, STATUSES, Release, ReleaseError
 from comms.rendering import markdown_to_html
 from comms.web.access import current_actor, roles_required
 from comms.web.context import db
+from comms.web.release_files_ui import file_url
 from comms.web.release_links import public_url, send_review_requests
 from comms.web.releases_common import (READERS, WRITERS, approver_choices, fail, load_release, local_input, me,
                                        parse_local, template_context, when, zone_name)
@@ -93,6 +94,7 @@ def render_release(release: Release, status: int = 200, form: dict | None = None
         approver_choices=choices, default_approver_ids=defaults, zone=zone_name(release.meeting),
         form=form or {}, publish_at_value=(form or {}).get("at", ""),
         embargo_value=local_input(release.embargo_until, release.meeting),
+        files=release_files.files_of(session, release), file_url=file_url,
     ), status
 
 

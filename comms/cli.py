@@ -152,6 +152,31 @@ def jobs_run_due():
         sys.exit(1)
 
 
+@click.group("sends", help="Release emails.")
+def sends_group():
+    """Send commands."""
+
+
+@sends_group.command("run")
+@click.argument("send_id", type=int)
+@with_appcontext
+@click.option("--resume", is_flag=True,
+              help="First take back rows a killed worker left claimed (only when no other worker runs this send).")
+def sends_run(send_id: int, resume: bool):
+    """Run (or finish) a send in this process, printing its progress."""
+    from comms import distribution
+
+    rt = runtime()
+    if resume:
+        click.echo(f"reclaimed {distribution.reclaim_abandoned(rt, send_id)} claimed rows", err=True)
+    try:
+        result = distribution.run_send(rt, send_id)
+    except distribution.SendError as exc:
+        _fail(exc.message)
+    click.echo(f"send {send_id}: {result['status']}, {result['sent']}/{result['total']} sent, "
+               f"{result['failed']} failed, {result['pending']} pending, {result['suppressed']} suppressed")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -165,7 +190,7 @@ def serve(host: str, port: int, demo: bool, threads: int):
     run_server(current_app._get_current_object(), host=host, port=port, demo=demo, threads=threads)
 
 
-COMMANDS = [db_group, users_group, tokens_group, worker, jobs_group, serve]
+COMMANDS = [db_group, users_group, tokens_group, worker, jobs_group, sends_group, serve]
 
 
 def register(app) -> None:

@@ -33,7 +33,7 @@ from storage.db import Base, UTCDateTime, utcnow
 log = logging.getLogger("pressroom.jobs")
 
 # Modules that define jobs and periodic finders; each package adds its own.
-JOB_MODULES: list[str] = ["comms.notifications", "comms.reminders", "comms.release_workflow"]
+JOB_MODULES: list[str] = ["comms.notifications", "comms.reminders", "comms.release_workflow", "comms.distribution"]
 # A claimed row whose worker has not finished within this time is presumed
 # dead (killed mid-job) and becomes claimable again.
 CLAIM_LEASE = dt.timedelta(minutes=15)

@@ -24,6 +24,11 @@ from urllib.parse import unquote, urlsplit
 from storage.db import utcnow
 
 
+# SMTP line endings; long header values (List-Unsubscribe URLs) stay on one line
+# rather than being folded into a header that starts with a line break.
+POLICY = SMTP.clone(max_line_length=998)
+
+
 class MailError(RuntimeError):
     """A message could not be built or delivered."""
 
@@ -65,7 +70,7 @@ def _set_header(mime: EmailMessage, name: str, value) -> None:
 
 def build_message(message: OutgoingMessage, mail_from: str, from_name: str = "Pressroom") -> EmailMessage:
     """Turn an OutgoingMessage into MIME: text first, then HTML as the alternative."""
-    mime = EmailMessage(policy=SMTP)
+    mime = EmailMessage(policy=POLICY)
     domain = mail_from.rpartition("@")[2] or "localhost"
     try:
         _set_header(mime, "From", _address(from_name, mail_from))
@@ -97,7 +102,7 @@ def _verify_headers(mime: EmailMessage) -> None:
     whatever the route, an injected header shows up as a header we never set.
     """
     expected = [name.lower() for name in mime.keys()]
-    parsed = BytesParser(policy=SMTP).parsebytes(mime.as_bytes(), headersonly=True)
+    parsed = BytesParser(policy=POLICY).parsebytes(mime.as_bytes(), headersonly=True)
     found = [name.lower() for name in parsed.keys()]
     if sorted(found) != sorted(expected) or len(parsed.get_all("To", [])) != 1:
         raise MailError("refused a message whose headers changed when serialised (header injection)", permanent=True)

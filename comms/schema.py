@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "comms.documents",
     "comms.releases",
     "comms.release_files",
+    "comms.distribution",
 ]
 
 

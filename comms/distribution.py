@@ -1,0 +1,248 @@
+"""Sending releases by email, exactly once per contact (no Flask). SECURITY.md 20, 22-24.
+
+- A send resolves its recipients (lists and segments, minus anyone suppressed,
+  unsubscribed, bounced, unconfirmed or paused, minus whoever already got this
+  release) into ledger rows: one row per (release, contact), unique, so
+  overlapping lists and repeated sends can never mail anyone twice.
+- The job claims each row (conditional UPDATE, committed) before the SMTP
+  call, then marks it sent with its Message-ID. A worker killed mid-send is
+  resumed by re-running the job: rows left claimed are retried with the same
+  Message-ID, so even the rare message sent just before the crash arrives as
+  the same message, not a second one.
+- SMTP 4xx: the row goes back to pending with a back-off; 5xx: failed, and a
+  hard bounce suppresses the contact.
+- Before its embargo lifts a release may only go to embargo-trusted lists,
+  with EMBARGOED UNTIL in the subject and at the top of the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from email.utils import make_msgid
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from comms.jobs import job, worker_id
+from comms.mail import MailError, OutgoingMessage, build_message
+from comms.releases import Release
+from contacts.lists import get_list, resolve_segment
+from contacts.models import Contact, ListMembership, Segment
+from contacts.suppression import record_hard_bounce
+from storage.audit import Actor
+from storage.db import Base, UTCDateTime, utcnow
+
+MAX_ATTEMPTS = 5
+CLAIM_LEASE = dt.timedelta(minutes=10)
+
+
+class SendError(ValueError):
+    """A send was refused; ``status`` maps it to HTTP."""
+
+    def __init__(self, message: str, status: int = 422, fields: dict | None = None):
+        super().__init__(message)
+        self.message, self.status, self.fields = message, status, fields or {}
+
+
+class Send(Base):
+    """One request to email a release to some lists and segments."""
+
+    __tablename__ = "sends"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id", ondelete="CASCADE"), index=True)
+    list_ids: Mapped[list] = mapped_column(JSON, default=list)
+    segment_ids: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued|running|done
+    embargoed: Mapped[bool] = mapped_column(Boolean, default=False)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_suppressed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_already: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(200), default="system")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Delivery(Base):
+    """The ledger: a release to a contact, at most once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("release_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    send_id: Mapped[int] = mapped_column(ForeignKey("sends.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)  # pending|sending|sent|failed
+    message_id: Mapped[str] = mapped_column(String(250))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+def embargo_in_force(release: Release) -> bool:
+    """True while the release's embargo has not lifted."""
+    return release.embargo_until is not None and release.embargo_until > utcnow()
+
+
+def _eligible(contact: Contact, now: dt.datetime) -> bool:
+    return contact.status == "active" and (contact.paused_until is None or contact.paused_until <= now)
+
+
+def create_send(session: Session, release: Release, *, list_ids: list[int], segment_ids: list[int] | None = None,
+                actor: Actor, mail_from: str) -> Send:
+    """Plan a send: check the rules, resolve recipients into ledger rows, count."""
+    segment_ids = segment_ids or []
+    if not list_ids and not segment_ids:
+        raise SendError("choose at least one list or segment", 422, {"list_ids": "empty"})
+    if release.approved_revision is None or release.status not in ("approved", "scheduled", "published"):
+        raise SendError("only an approved release can be sent", 409)
+    if release.retracted_at is not None:
+        raise SendError("a retracted release cannot be sent", 409)
+    embargoed = embargo_in_force(release)
+    lists = [get_list(session, list_id) for list_id in list_ids]
+    if embargoed:
+        untrusted = [item.name for item in lists if not item.embargo_trusted]
+        if untrusted or segment_ids:
+            raise SendError("before the embargo lifts, only embargo-trusted lists can be sent this release "
+                            f"(not: {', '.join(untrusted) or 'segments'})", 409, {"list_ids": "not embargo-trusted"})
+    elif not release.is_public and release.status != "approved":
+        raise SendError("publish the release (or put it under embargo) before sending it", 409)
+    wanted: set[int] = set()
+    if list_ids:
+        wanted |= set(session.scalars(select(ListMembership.contact_id).where(ListMembership.list_id.in_(list_ids))))
+    for segment_id in segment_ids:
+        segment = session.get(Segment, segment_id)
+        if segment is None:
+            raise SendError(f"no segment {segment_id}", 422, {"segment_ids": "unknown"})
+        wanted |= set(resolve_segment(session, segment))
+    already = set(session.scalars(select(Delivery.contact_id).where(Delivery.release_id == release.id)))
+    now = utcnow()
+    contacts = list(session.scalars(select(Contact).where(Contact.id.in_(wanted - already)))) if wanted else []
+    eligible = [c for c in contacts if _eligible(c, now)]
+    send = Send(release_id=release.id, list_ids=list(list_ids), segment_ids=list(segment_ids), embargoed=embargoed,
+                total=len(eligible), skipped_suppressed=len(contacts) - len(eligible),
+                skipped_already=len(wanted & already), created_by=actor.label, created_at=now)
+    session.add(send)
+    session.flush()
+    domain = mail_from.rpartition("@")[2] or "localhost"
+    session.add_all(Delivery(release_id=release.id, contact_id=contact.id, send_id=send.id, status="pending",
+                             message_id=make_msgid(idstring=uuid.uuid4().hex[:16], domain=domain))
+                    for contact in eligible)
+    session.flush()
+    actor.record(session, "release.send", object_type="release", object_id=release.id,
+                 details={"send_id": send.id, "recipients": send.total, "embargoed": embargoed})
+    return send
+
+
+def progress(session: Session, send: Send) -> dict:
+    """API.md's send status: ``{status, total, sent, failed, suppressed}`` (and pending)."""
+    counts = dict(session.execute(select(Delivery.status, func.count()).where(Delivery.send_id == send.id)
+                                  .group_by(Delivery.status)).all())
+    return {"id": send.id, "release_id": send.release_id, "status": send.status, "total": send.total,
+            "sent": counts.get("sent", 0), "failed": counts.get("failed", 0),
+            "pending": counts.get("pending", 0) + counts.get("sending", 0),
+            "suppressed": send.skipped_suppressed, "already_received": send.skipped_already,
+            "embargoed": send.embargoed}
+
+
+def _claim_next(runtime, send_id: int, me: str) -> int | None:
+    now = utcnow()
+    with runtime.db.transaction() as session:
+        candidates = session.scalars(select(Delivery.id).where(
+            Delivery.send_id == send_id,
+            ((Delivery.status == "pending") & ((Delivery.next_attempt_at.is_(None)) | (Delivery.next_attempt_at <= now)))
+            | ((Delivery.status == "sending") & (Delivery.claimed_at < now - CLAIM_LEASE))
+        ).order_by(Delivery.id).limit(20)).all()
+        for delivery_id in candidates:
+            claimed = session.execute(update(Delivery).where(
+                Delivery.id == delivery_id,
+                (Delivery.status == "pending") | ((Delivery.status == "sending") & (Delivery.claimed_at < now - CLAIM_LEASE))
+            ).values(status="sending", claimed_at=now, claimed_by=me, attempts=Delivery.attempts + 1)).rowcount
+            if claimed == 1:
+                return delivery_id
+    return None
+
+
+def reclaim_abandoned(runtime, send_id: int) -> int:
+    """Rows a killed worker left claimed go back to pending (same Message-ID)."""
+    with runtime.db.transaction() as session:
+        return session.execute(update(Delivery).where(Delivery.send_id == send_id, Delivery.status == "sending")
+                               .values(status="pending", claimed_by=None)).rowcount
+
+
+def _finish(runtime, delivery_id: int, *, error: MailError | None) -> None:
+    with runtime.db.transaction() as session:
+        delivery = session.get(Delivery, delivery_id)
+        if error is None:
+            delivery.status, delivery.sent_at, delivery.last_error = "sent", utcnow(), None
+            return
+        delivery.last_error = str(error)
+        if error.permanent or delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = "failed"
+            contact = session.get(Contact, delivery.contact_id)
+            if error.permanent and error.code and error.code >= 500 and contact is not None:
+                record_hard_bounce(session, contact, Actor(label="mailer"), f"SMTP {error.code}")
+        else:
+            delivery.status = "pending"
+            delivery.next_attempt_at = utcnow() + dt.timedelta(seconds=min(300, 5 * 2 ** (delivery.attempts - 1)))
+
+
+@job("sends.run")
+def run_send(runtime, send_id: int, compose=None, rate: float | None = None, max_seconds: float | None = None) -> dict:
+    """Send every pending row of a send; safe to run again after a crash."""
+    from comms.distribution_compose import composer_for  # rendering lives beside, not inside, the ledger
+
+    me = worker_id()
+    rate = runtime.config.send_rate if rate is None else rate
+    with runtime.db.transaction() as session:
+        send = session.get(Send, send_id)
+        if send is None:
+            raise SendError(f"no send {send_id}", 404)
+        send.status = "running"
+        release_id = send.release_id
+    compose = compose or composer_for(runtime, release_id)
+    mailer = runtime.mailer()
+    started = time.monotonic()
+    try:
+        while True:
+            if max_seconds is not None and time.monotonic() - started > max_seconds:
+                break
+            delivery_id = _claim_next(runtime, send_id, me)
+            if delivery_id is None:
+                break
+            with runtime.db.transaction() as session:
+                delivery = session.get(Delivery, delivery_id)
+                contact = session.get(Contact, delivery.contact_id)
+                message = compose(contact, delivery.message_id)
+            error = None
+            try:
+                mailer.send(build_message(message, runtime.config.mail_from, runtime.config.office_name))
+            except MailError as exc:
+                error = exc
+            _finish(runtime, delivery_id, error=error)
+            if rate:
+                time.sleep(1 / rate)
+    finally:
+        mailer.close()
+    with runtime.db.transaction() as session:
+        send = session.get(Send, send_id)
+        remaining = session.scalar(select(func.count()).where(Delivery.send_id == send_id,
+                                                              Delivery.status.in_(("pending", "sending"))))
+        if remaining == 0:
+            send.status, send.finished_at = "done", utcnow()
+        return progress(session, send)
+
+
+def message_for(contact: Contact, *, subject: str, text: str, html: str, message_id: str, unsubscribe_url: str,
+                list_id: str) -> OutgoingMessage:
+    """An OutgoingMessage with the RFC 8058 and list headers."""
+    return OutgoingMessage(
+        to_email=contact.email, to_name=contact.name, subject=subject, text=text, html=html,
+        headers={"Message-ID": message_id, "List-Unsubscribe": f"<{unsubscribe_url}>",
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "List-Id": list_id})

@@ -1,0 +1,75 @@
+"""POST /api/v1/releases/{id}/send and GET /api/v1/sends/{id} (API.md)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from comms import jobs
+from comms.distribution import Send, SendError, create_send, progress
+from comms.releases import ReleaseError, get_release
+from comms.web.access import current_actor, token_required
+from comms.web.api.schemas import ErrorSchema
+from comms.web.context import db, runtime
+from comms.web.errors import api_abort
+from contacts.errors import ContactError
+
+blp = Blueprint("api_sends", __name__, url_prefix="/api/v1", description="Sending releases by email")
+SECURITY = [{"bearerAuth": []}]
+
+
+class SendRequestSchema(ma.Schema):
+    list_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    segment_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+
+
+class SendProgressSchema(ma.Schema):
+    id = ma.fields.Integer()
+    send_id = ma.fields.Integer()
+    release_id = ma.fields.Integer()
+    status = ma.fields.String()
+    total = ma.fields.Integer()
+    sent = ma.fields.Integer()
+    failed = ma.fields.Integer()
+    pending = ma.fields.Integer()
+    suppressed = ma.fields.Integer()
+    already_received = ma.fields.Integer()
+    embargoed = ma.fields.Boolean()
+
+
+@blp.route("/releases/<int:release_id>/send", methods=["POST"])
+@token_required("officer")
+@blp.doc(security=SECURITY)
+@blp.arguments(SendRequestSchema)
+@blp.response(202, SendProgressSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="not approved, or an untrusted list before the embargo")
+def send_release(data: dict, release_id: int):
+    """Email the release to lists and segments; each contact gets it at most once."""
+    session = db()
+    try:
+        release = get_release(session, release_id)
+        send = create_send(session, release, list_ids=data["list_ids"], segment_ids=data["segment_ids"],
+                           actor=current_actor(), mail_from=runtime().config.mail_from)
+    except (SendError, ReleaseError) as exc:
+        session.rollback()
+        api_abort(exc.status, {404: "not_found", 409: "conflict"}.get(exc.status, "invalid"), exc.message,
+                  exc.fields)
+    except ContactError as exc:
+        session.rollback()
+        api_abort(422, "invalid", exc.message, exc.fields)
+    session.commit()
+    jobs.enqueue(runtime(), "sends.run", send.id)
+    return {**progress(session, send), "send_id": send.id}
+
+
+@blp.route("/sends/<int:send_id>", methods=["GET"])
+@token_required("officer", "approver", "viewer")
+@blp.doc(security=SECURITY)
+@blp.response(200, SendProgressSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+def get_send(send_id: int):
+    """How a send is going: ``{status, total, sent, failed, suppressed}``."""
+    send = db().get(Send, send_id)
+    if send is None:
+        api_abort(404, "not_found", f"no send {send_id}")
+    return {**progress(db(), send), "send_id": send.id}

@@ -1,0 +1,216 @@
+"""Sending releases by email, against a real SMTP server (SECURITY.md 20, 22, 23, 24)."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import time
+from collections import defaultdict
+from pathlib import Path
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from comms import auth
+from comms import release_workflow as workflow
+from comms.distribution import Delivery, SendError, create_send, progress, run_send
+from comms.releases import get_release
+from comms.runtime import Runtime
+from conftest import base_environ
+from contacts import lists, service, suppression
+from smtp_server import SMTPServer
+from storage.audit import Actor
+from storage.db import utcnow
+
+SECRET = "test-secret-key"
+STAFF = Actor(label="officer@example.org")
+PRESSROOM = str(Path(sys.executable).parent / "pressroom")
+
+
+@pytest.fixture
+def smtp():
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def rt(config, smtp, users):
+    runtime = Runtime(config.with_overrides(smtp_url=smtp.url, base_url="https://press.example.org",
+                                            mail_from="press@isu.example.org"))
+    yield runtime
+    runtime.close()
+
+
+def make_release(rt, users, *, embargo=None, publish=True):
+    with rt.db.transaction() as session:
+        officer = session.get(auth.User, users["officer"].id)
+        approver = session.get(auth.User, users["approver"].id)
+        release = workflow.create_release(session, {"headline": "Geneva meeting opens", "dateline": "GENEVA",
+                                                    "body_markdown": "Body **text**.", "embargo_until": embargo},
+                                          officer)
+        [(request, _token)] = workflow.submit(session, SECRET, release, [approver], officer)
+        workflow.decide(session, release, request, "approved", via="staff", actor=approver)
+        if publish:
+            workflow.publish(session, release, officer)
+        return release.id
+
+
+def make_contacts(rt, count, list_names=("Wires",), trusted=False):
+    with rt.db.transaction() as session:
+        made = [lists.create_list(session, name, STAFF, embargo_trusted=trusted) for name in list_names]
+        ids = [service.create_contact(session, {"name": f"Journalist {n}", "email": f"j{n}@news{n % 7}.example"},
+                                      STAFF).id for n in range(count)]
+        for item in made:
+            lists.add_to_list(session, item, ids, STAFF)
+        return [item.id for item in made], ids
+
+
+def received_by(smtp):
+    by_address = defaultdict(list)
+    for item in smtp.received:
+        for rcpt in item.rcpt_tos:
+            by_address[rcpt].append(item.message["Message-ID"])
+    return by_address
+
+
+def send(rt, release_id, list_ids, **kwargs):
+    with rt.db.transaction() as session:
+        return create_send(session, get_release(session, release_id), list_ids=list_ids, actor=STAFF,
+                           mail_from=rt.config.mail_from, **kwargs).id
+
+
+def test_each_contact_once_across_overlapping_lists_and_resends(rt, smtp, users):
+    release_id = make_release(rt, users)
+    list_ids, contact_ids = make_contacts(rt, 12, ("Wires", "Geneva"))
+    with rt.db.transaction() as session:
+        gone = session.get(service.Contact, contact_ids[0])
+        suppression.suppress(session, gone, STAFF, "asked not to be contacted")
+        left = session.get(service.Contact, contact_ids[1])
+        suppression.unsubscribe(session, left, STAFF)
+    first = send(rt, release_id, list_ids)
+    result = run_send(rt, first)
+    assert (result["status"], result["total"], result["sent"], result["suppressed"]) == ("done", 10, 10, 2)
+    again = send(rt, release_id, list_ids)
+    assert run_send(rt, again)["total"] == 0
+    got = received_by(smtp)
+    assert len(got) == 10 and all(len(ids) == 1 for ids in got.values())
+    assert "j0@news0.example" not in got and "j1@news1.example" not in got
+
+
+def test_headers_and_structure(rt, smtp, users):
+    release_id = make_release(rt, users)
+    list_ids, _ = make_contacts(rt, 1)
+    run_send(rt, send(rt, release_id, list_ids))
+    message = smtp.received[0].message
+    assert message["List-Unsubscribe"].startswith("<https://press.example.org/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "press-releases.isu.example.org" in message["List-Id"]
+    assert message["Message-ID"].endswith("@isu.example.org>")
+    assert message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in message.get_payload()] == ["text/plain", "text/html"]
+    with rt.db.transaction() as session:
+        delivery = session.scalar(select(Delivery))
+        assert delivery.status == "sent" and delivery.message_id == message["Message-ID"]
+
+
+def test_embargo_rules(rt, smtp, users):
+    lift = utcnow() + dt.timedelta(hours=2)
+    release_id = make_release(rt, users, embargo=lift)
+    untrusted, _ = make_contacts(rt, 2, ("Everyone",))
+    with pytest.raises(SendError) as refused:
+        send(rt, release_id, untrusted)
+    assert refused.value.status == 409
+    trusted, _ = make_contacts(rt, 0, ("Trusted",), trusted=True)
+    with rt.db.transaction() as session:
+        for contact in session.scalars(select(service.Contact)):
+            lists.add_to_list(session, lists.get_list(session, trusted[0]), [contact.id], STAFF)
+    result = run_send(rt, send(rt, release_id, trusted))
+    assert result["sent"] == 2
+    message = smtp.received[0].message
+    assert message["Subject"].startswith("EMBARGOED UNTIL ")
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert text.startswith("EMBARGOED UNTIL ")
+
+
+def test_unapproved_release_is_never_sent(rt, users):
+    with rt.db.transaction() as session:
+        officer = session.get(auth.User, users["officer"].id)
+        draft = workflow.create_release(session, {"headline": "Draft"}, officer).id
+    list_ids, _ = make_contacts(rt, 1)
+    with pytest.raises(SendError) as refused:
+        send(rt, draft, list_ids)
+    assert refused.value.status == 409
+
+
+def test_smtp_4xx_is_retried_and_5xx_bounces(rt, smtp, users):
+    release_id = make_release(rt, users)
+    list_ids, contact_ids = make_contacts(rt, 3)
+    smtp.handler.refuse["j1@news1.example"] = "451 4.7.1 Greylisted, try again"
+    smtp.handler.refuse["j2@news2.example"] = "550 5.1.1 No such user"
+    send_id = send(rt, release_id, list_ids)
+    first = run_send(rt, send_id)
+    assert (first["sent"], first["failed"], first["pending"], first["status"]) == (1, 1, 1, "running")
+    del smtp.handler.refuse["j1@news1.example"]
+    with rt.db.transaction() as session:
+        for delivery in session.scalars(select(Delivery).where(Delivery.status == "pending")):
+            delivery.next_attempt_at = utcnow()  # the back-off has passed
+    second = run_send(rt, send_id)
+    assert (second["sent"], second["failed"], second["status"]) == (2, 1, "done")
+    with rt.db.transaction() as session:
+        assert session.get(service.Contact, contact_ids[2]).status == "bounced"
+    assert sorted(received_by(smtp)) == ["j0@news0.example", "j1@news1.example"]
+
+
+def test_killed_worker_resumes_with_no_duplicate_and_no_skip(rt, smtp, users, db_url, instance_path):
+    release_id = make_release(rt, users)
+    list_ids, contact_ids = make_contacts(rt, 40)
+    send_id = send(rt, release_id, list_ids)
+    env = {"PATH": os.environ["PATH"], **base_environ(db_url, instance_path, SMTP_URL=smtp.url,
+                                                        PRESSROOM_SEND_RATE="25",
+                                                        PRESSROOM_MAIL_FROM="press@isu.example.org")}
+    worker = subprocess.Popen([PRESSROOM, "sends", "run", str(send_id)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(smtp.received) < 12 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
+    assert 12 <= len(smtp.received) < 40
+    resumed = subprocess.run([PRESSROOM, "sends", "run", "--resume", str(send_id)], env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "40/40 sent" in resumed.stdout
+    got = received_by(smtp)
+    assert len(got) == 40  # nobody skipped
+    assert all(len(set(ids)) == 1 for ids in got.values())  # nobody got a second, different message
+    duplicates = sum(len(ids) - 1 for ids in got.values())
+    assert duplicates <= 1  # at most the one message in flight at the kill, re-sent with the same Message-ID
+    with rt.db.transaction() as session:
+        assert progress(session, session.get(__import__("comms.distribution", fromlist=["Send"]).Send, send_id))[
+            "sent"] == 40
+
+
+def test_send_through_the_api(config, smtp, users, token_for):
+    from comms.app import create_app
+    from test_api import bearer
+
+    app = create_app(config.with_overrides(smtp_url=smtp.url, base_url="https://press.example.org"))
+    runtime = app.extensions["pressroom"]
+    release_id = make_release(runtime, users)
+    list_ids, _ = make_contacts(runtime, 5, ("Wires", "Geneva"))
+    client = app.test_client()
+    officer = bearer(token_for("officer"))
+    accepted = client.post(f"/api/v1/releases/{release_id}/send", json={"list_ids": list_ids}, headers=officer)
+    assert accepted.status_code == 202 and accepted.get_json()["total"] == 5
+    runtime.queue.join()
+    status = client.get(f"/api/v1/sends/{accepted.get_json()['send_id']}", headers=officer).get_json()
+    assert (status["status"], status["sent"], status["failed"]) == ("done", 5, 0)
+    again = client.post(f"/api/v1/releases/{release_id}/send", json={"list_ids": list_ids}, headers=officer)
+    assert again.get_json()["total"] == 0 and again.get_json()["already_received"] == 5
+    assert client.post(f"/api/v1/releases/{release_id}/send", json={"list_ids": []},
+                       headers=officer).status_code == 422
+    assert client.post(f"/api/v1/releases/{release_id}/send", json={"list_ids": list_ids},
+                       headers=bearer(token_for("viewer"))).status_code == 403
+    assert len(smtp.received) == 5
+    runtime.close()

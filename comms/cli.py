@@ -177,6 +177,29 @@ def sends_run(send_id: int, resume: bool):
                f"{result['failed']} failed, {result['pending']} pending, {result['suppressed']} suppressed")
 
 
+@click.group("bounces", help="Delivery-status notifications.")
+def bounces_group():
+    """Bounce commands."""
+
+
+@bounces_group.command("read")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=True))
+@with_appcontext
+def bounces_read(path: str | None):
+    """Read bounces from a file, a Maildir or an mbox, or one message piped on stdin."""
+    from pathlib import Path
+
+    from comms import bounces
+
+    with runtime().db.transaction() as session:
+        if path:
+            report = bounces.read_path(session, Path(path))
+        else:
+            report = bounces.BounceReport()
+            bounces.read_message(session, sys.stdin.buffer.read(), report)
+    click.echo(report.summary())
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -190,7 +213,7 @@ def serve(host: str, port: int, demo: bool, threads: int):
     run_server(current_app._get_current_object(), host=host, port=port, demo=demo, threads=threads)
 
 
-COMMANDS = [db_group, users_group, tokens_group, worker, jobs_group, sends_group, serve]
+COMMANDS = [db_group, users_group, tokens_group, worker, jobs_group, sends_group, bounces_group, serve]
 
 
 def register(app) -> None:

@@ -214,3 +214,22 @@ def test_send_through_the_api(config, smtp, users, token_for):
                        headers=bearer(token_for("viewer"))).status_code == 403
     assert len(smtp.received) == 5
     runtime.close()
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_bounces_from_a_dsn_suppress_permanent_failures_only(rt, users, db_url, instance_path):
+    _lists, contact_ids = make_contacts(rt, 6)
+    env = {"PATH": os.environ["PATH"], **base_environ(db_url, instance_path)}
+    piped = subprocess.run([PRESSROOM, "bounces", "read"], input=(DATA / "dsn_permanent.eml").read_bytes(), env=env,
+                           capture_output=True, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    assert b"1 contacts suppressed" in piped.stdout and b"news3" not in piped.stdout
+    delayed = subprocess.run([PRESSROOM, "bounces", "read", str(DATA / "dsn_delayed.eml")], env=env,
+                             capture_output=True, timeout=60)
+    assert b"0 contacts suppressed" in delayed.stdout
+    with rt.db.transaction() as session:
+        assert session.get(service.Contact, contact_ids[3]).status == "bounced"
+        assert session.get(service.Contact, contact_ids[4]).status == "active"
+        assert suppression.is_suppressed(session, "j3@news3.example")

@@ -151,22 +151,32 @@ def progress(session: Session, send: Send) -> dict:
             "embargoed": send.embargoed}
 
 
-def _claim_next(runtime, send_id: int, me: str) -> int | None:
+def _claim_batch(runtime, send_id: int, me: str, size: int = 50) -> list[tuple[int, str, Contact]]:
+    """Claim up to ``size`` due rows in one transaction: (delivery id, Message-ID, contact)."""
     now = utcnow()
+    due = ((Delivery.status == "pending") & (Delivery.next_attempt_at.is_(None) | (Delivery.next_attempt_at <= now))) \
+        | ((Delivery.status == "sending") & (Delivery.claimed_at < now - CLAIM_LEASE))
+    claimed = []
     with runtime.db.transaction() as session:
-        candidates = session.scalars(select(Delivery.id).where(
-            Delivery.send_id == send_id,
-            ((Delivery.status == "pending") & ((Delivery.next_attempt_at.is_(None)) | (Delivery.next_attempt_at <= now)))
-            | ((Delivery.status == "sending") & (Delivery.claimed_at < now - CLAIM_LEASE))
-        ).order_by(Delivery.id).limit(20)).all()
-        for delivery_id in candidates:
-            claimed = session.execute(update(Delivery).where(
-                Delivery.id == delivery_id,
-                (Delivery.status == "pending") | ((Delivery.status == "sending") & (Delivery.claimed_at < now - CLAIM_LEASE))
-            ).values(status="sending", claimed_at=now, claimed_by=me, attempts=Delivery.attempts + 1)).rowcount
-            if claimed == 1:
-                return delivery_id
-    return None
+        rows = session.execute(select(Delivery.id, Delivery.message_id, Delivery.contact_id)
+                               .where(Delivery.send_id == send_id, due).order_by(Delivery.id).limit(size)).all()
+        for delivery_id, message_id, contact_id in rows:
+            # The conditional UPDATE is the claim: a row another worker took is skipped.
+            if session.execute(update(Delivery).where(Delivery.id == delivery_id, due).values(
+                    status="sending", claimed_at=now, claimed_by=me, attempts=Delivery.attempts + 1)).rowcount:
+                claimed.append((delivery_id, message_id, contact_id))
+        contacts = {c.id: c for c in session.scalars(select(Contact).where(
+            Contact.id.in_([contact_id for _d, _m, contact_id in claimed])))} if claimed else {}
+        session.expunge_all()
+    return [(d, m, contacts[c]) for d, m, c in claimed if c in contacts]
+
+
+def _mark_sent(runtime, delivery_id: int) -> None:
+    # One statement, committed at once: the window in which a crash could make
+    # us send this message again is as short as it can be.
+    with runtime.db.transaction() as session:
+        session.execute(update(Delivery).where(Delivery.id == delivery_id)
+                        .values(status="sent", sent_at=utcnow(), last_error=None))
 
 
 def reclaim_abandoned(runtime, send_id: int) -> int:
@@ -176,12 +186,9 @@ def reclaim_abandoned(runtime, send_id: int) -> int:
                                .values(status="pending", claimed_by=None)).rowcount
 
 
-def _finish(runtime, delivery_id: int, *, error: MailError | None) -> None:
+def _finish(runtime, delivery_id: int, *, error: MailError) -> None:
     with runtime.db.transaction() as session:
         delivery = session.get(Delivery, delivery_id)
-        if error is None:
-            delivery.status, delivery.sent_at, delivery.last_error = "sent", utcnow(), None
-            return
         delivery.last_error = str(error)
         if error.permanent or delivery.attempts >= MAX_ATTEMPTS:
             delivery.status = "failed"
@@ -210,24 +217,20 @@ def run_send(runtime, send_id: int, compose=None, rate: float | None = None, max
     mailer = runtime.mailer()
     started = time.monotonic()
     try:
-        while True:
-            if max_seconds is not None and time.monotonic() - started > max_seconds:
+        while max_seconds is None or time.monotonic() - started <= max_seconds:
+            batch = _claim_batch(runtime, send_id, me)
+            if not batch:
                 break
-            delivery_id = _claim_next(runtime, send_id, me)
-            if delivery_id is None:
-                break
-            with runtime.db.transaction() as session:
-                delivery = session.get(Delivery, delivery_id)
-                contact = session.get(Contact, delivery.contact_id)
-                message = compose(contact, delivery.message_id)
-            error = None
-            try:
-                mailer.send(build_message(message, runtime.config.mail_from, runtime.config.office_name))
-            except MailError as exc:
-                error = exc
-            _finish(runtime, delivery_id, error=error)
-            if rate:
-                time.sleep(1 / rate)
+            for delivery_id, message_id, contact in batch:
+                try:
+                    mailer.send(build_message(compose(contact, message_id), runtime.config.mail_from,
+                                              runtime.config.office_name))
+                except MailError as exc:
+                    _finish(runtime, delivery_id, error=exc)
+                else:
+                    _mark_sent(runtime, delivery_id)
+                if rate:
+                    time.sleep(1 / rate)
     finally:
         mailer.close()
     with runtime.db.transaction() as session:

@@ -32,14 +32,10 @@ def embargo_line(release: releases.Release) -> str:
 
 def composer_for(runtime, release_id: int) -> Callable[[Contact, str], OutgoingMessage]:
     """A function building each recipient's message for this release."""
-    from comms import rendering
-
     with runtime.db.transaction() as session:
         release = session.get(releases.Release, release_id)
         session.refresh(release)
-        compiled = rendering.compile_email(session, release, base_url=runtime.config.base_url,
-                                           office=runtime.config.office_name) \
-            if hasattr(rendering, "compile_email") else _simple_compiled(session, release, runtime)
+        compiled = _simple_compiled(session, release, runtime)
         embargo = embargo_line(release) if embargo_in_force(release) else ""
         subject = (f"{embargo}: " if embargo else "") + compiled["subject"]
         list_id = f"{runtime.config.office_name} press releases <press-releases." \
@@ -47,10 +43,7 @@ def composer_for(runtime, release_id: int) -> Callable[[Contact, str], OutgoingM
 
     def compose(contact: Contact, message_id: str) -> OutgoingMessage:
         unsubscribe_url, preferences_url = links_for(runtime, contact)
-        html, text = rendering.personalise(compiled, name=contact.name, unsubscribe_url=unsubscribe_url,
-                                           preferences_url=preferences_url) \
-            if hasattr(rendering, "personalise") else _simple_personalise(compiled, contact, unsubscribe_url,
-                                                                          preferences_url)
+        html, text = _simple_personalise(compiled, contact, unsubscribe_url, preferences_url)
         return message_for(contact, subject=subject[:250], text=text, html=html, message_id=message_id,
                            unsubscribe_url=unsubscribe_url, list_id=list_id)
 

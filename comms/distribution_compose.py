@@ -55,6 +55,7 @@ def _simple_compiled(session, release, runtime) -> dict:
     embargo = embargo_line(release) if embargo_in_force(release) else ""
     return {"subject": content["headline"], "embargo": embargo, "content": content,
             "body_html": markdown_to_html(content.get("body_markdown", "")),
+            "body_text": plain_text(content.get("body_markdown", "")),
             "boilerplate": releases.boilerplate(session, release.language)}
 
 
@@ -68,6 +69,6 @@ def _simple_personalise(compiled: dict, contact, unsubscribe_url: str, preferenc
             f"<p><a href=\"{escape(unsubscribe_url)}\">Unsubscribe</a> · "
             f"<a href=\"{escape(preferences_url)}\">Preferences</a></p></body></html>")
     text = "\n\n".join(part for part in (compiled["embargo"], content["headline"], content.get("dateline", ""),
-                                         plain_text(content.get("body_markdown", "")), compiled["boilerplate"],
+                                         compiled["body_text"], compiled["boilerplate"],
                                          f"Unsubscribe: {unsubscribe_url}", f"Preferences: {preferences_url}") if part)
     return html, text

@@ -223,7 +223,8 @@ class ReleaseMachine(RuleBasedStateMachine):
         if not self.ids:
             return
         public = self.client.get("/api/v1/news?per_page=200").get_json()["items"]
-        for item in public:
+        # The database outlives each hypothesis example: judge only this example's releases.
+        for item in (i for i in public if i["id"] in self.ids):
             assert (item["id"], item["revision"]) in self.approved
             if item["embargo_until"]:
                 assert dt.datetime.fromisoformat(item["embargo_until"]) <= utcnow()

@@ -1,17 +1,18 @@
 """Notification emails rendered from press_templates/ and queued for sending.
 
-Autoescape is on for every template, the .txt ones included (SECURITY.md 12):
-a name like ``<b>x</b>`` must reach the reader as text, never as markup.
+The HTML part is MJML (press_templates/email/<name>.mjml on the same frame as
+the release email, partials/base.mjml) compiled by comms.rendering.compile_mjml;
+the text part is press_templates/email/<name>.txt. Autoescape is on for every
+template, the .txt ones included (SECURITY.md 12): a name like ``<b>x</b>``
+must reach the reader as text, never as markup.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from comms import jobs
-from press_templates import TEMPLATE_DIR
+from comms.rendering import compile_mjml, markup_environment, text_environment
 
 SUBJECTS = {
     "subscription_confirm": "Please confirm your subscription to press releases",
@@ -19,18 +20,15 @@ SUBJECTS = {
 }
 
 
-@lru_cache(maxsize=1)
 def environment() -> Environment:
-    """The Jinja environment for recipient-facing templates."""
-    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
+    """The Jinja environment for recipient-facing HTML and MJML templates (sandboxed, autoescaped)."""
+    return markup_environment()
 
 
 def render(name: str, **context) -> tuple[str, str]:
     """The text and HTML bodies of the email ``name``."""
-    env = environment()
-    text = env.get_template(f"email/{name}.txt").render(**context)
-    html = env.get_template(f"email/{name}.html").render(**context)
+    text = text_environment().get_template(f"email/{name}.txt").render(**context)
+    html = compile_mjml(environment().get_template(f"email/{name}.mjml").render(**context))
     return text, html
 
 

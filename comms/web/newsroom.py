@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from comms import newsroom, release_files, releases
 from comms.meetings import Meeting
-from comms.rendering import markdown_to_html, plain_text
+from comms.rendering import FileLink, RenderContext, plain_text, render_release
 from comms.web.context import absolute_url, db, runtime
 from comms.web.release_files_ui import file_url
 from comms.web.release_links import public_url
@@ -54,7 +55,16 @@ def release_page(slug: str):
         preview = True
     content = release.content() if preview else release.public_content
     alternates = newsroom.public_translations(session, release) if not preview else []
-    body_html = markdown_to_html(content.get("body_markdown", ""))
+    files = release_files.files_of(session, release)
+    context = RenderContext(
+        office=runtime().config.office_name, revision=release.revision if preview else release.published_revision,
+        boilerplate=releases.boilerplate(session, release.language), page_url=public_url(release),
+        files={kind: FileLink(url=file_url(release, record), caption=record.caption, size=record.size)
+               for kind, record in files.items()},
+        translations=tuple((other.language, url_for("newsroom.release_page", slug=other.slug, lang=other.language))
+                           for other in alternates),
+        embargo_until=release.embargo_until, timezone=release.meeting.timezone if release.meeting else "UTC")
+    article_html = Markup(render_release(release, "html", context=context))
     json_ld = json.dumps({
         "@context": "https://schema.org", "@type": "NewsArticle", "headline": content["headline"][:110],
         "inLanguage": release.language, "datePublished": release.first_published_at.isoformat()
@@ -65,11 +75,9 @@ def release_page(slug: str):
         "mainEntityOfPage": public_url(release),
     }, ensure_ascii=False).replace("</", "<\\/")
     response = render_template(
-        "news/release.html", release=release, content=content, body_html=body_html, preview=preview,
-        alternates=alternates, boilerplate=releases.boilerplate(session, release.language), json_ld=json_ld,
-        canonical=public_url(release), summary=plain_text(content.get("subheadline") or content.get("body_markdown", ""))[:200],
-        notes_html=markdown_to_html(content.get("notes_to_editors", "")), office=runtime().config.office_name,
-        markdown_to_html=markdown_to_html, feed_url=absolute_url("newsroom.index"),
-        files=release_files.files_of(session, release), file_url=file_url)
+        "news/release.html", release=release, content=content, article_html=article_html, preview=preview,
+        alternates=alternates, json_ld=json_ld, canonical=public_url(release),
+        summary=plain_text(content.get("subheadline") or content.get("body_markdown", ""))[:200],
+        office=runtime().config.office_name, feed_url=absolute_url("newsroom.index"), files=files)
     headers = {"Cache-Control": "private, no-store"} if preview else {"Cache-Control": "public, max-age=60"}
     return response, 200, headers

@@ -225,3 +225,43 @@ def public_news(page: int, per_page: int, lang="", topic="", meeting=None, q="")
                                                      "quotes", "notes_to_editors", "media_contacts", "topics")},
                       "revision": release.published_revision, "status": "published"})
     return {"items": items, "total": total}
+
+
+RENDER_FORMATS = ("html", "email", "text")
+
+
+@blp.route("/releases/<int:release_id>/render", methods=["GET"])
+@token_required(*STAFF)
+@blp.doc(security=SECURITY, parameters=[{
+    "name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": list(RENDER_FORMATS),
+                                                                     "default": "html"},
+    "description": "html: the public page's article; email: the email HTML (MJML); text: the email's text part"}],
+    responses={"200": {"description": "the rendered release",
+                       "content": {"text/html": {"schema": {"type": "string"}},
+                                   "text/plain": {"schema": {"type": "string"}}}},
+               "404": {"description": "no such release"}, "422": {"description": "unknown format"}})
+def render_release_as(release_id: int):
+    """The current revision rendered as the public article, the email HTML or the text part.
+
+    Links are absolute (PRESSROOM_BASE_URL, else this host); the page, photo and
+    PDF are linked only once the release is public, as in a real send. The
+    unsubscribe and preferences links of the email preview are placeholders.
+    """
+    from flask import request
+
+    from comms import rendering
+    from comms.web.context import runtime
+
+    output = request.args.get("format", "html")
+    if output not in rendering.RENDERERS:
+        api_abort(422, "invalid", f"unknown format {output!r}", {"format": f"one of {', '.join(RENDER_FORMATS)}"})
+    release = _release(release_id)
+    context = rendering.release_context(db(), release, base_url=runtime().config.base_url or request.host_url,
+                                        office=runtime().config.office_name)
+    try:
+        body = rendering.render_release(release, output, context=context)
+    except rendering.RenderError as exc:  # a template or MJML fault: nothing to fix in the request
+        api_abort(500, "internal", f"the release could not be rendered: {exc}")
+    media_type = rendering.RENDERERS[output].media_type
+    return current_app.response_class(body, mimetype=media_type.split(";")[0],
+                                      headers={"Cache-Control": "private, no-store"})

@@ -1,17 +1,17 @@
 """Turning a release into one recipient's message for comms.distribution.
 
-The release is rendered once per send; each recipient only gets their name and
-their own unsubscribe and preference links filled in.
+The release's email is compiled once per send (comms.rendering: MJML, inlined
+CSS, text part) from its approved revision; each recipient only gets their
+name and their own unsubscribe and preference links filled in.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from comms import releases
-from comms.distribution import embargo_in_force, message_for
+from comms import rendering, releases
+from comms.distribution import message_for
 from comms.mail import OutgoingMessage
-from comms.rendering import markdown_to_html, plain_text
 from contacts.models import Contact
 from contacts.subscriptions import preferences_link_token
 
@@ -23,52 +23,26 @@ def links_for(runtime, contact: Contact) -> tuple[str, str]:
             f"{base}/preferences/{preferences_link_token(runtime.config.secret_key, contact)}")
 
 
-def embargo_line(release: releases.Release) -> str:
-    """"EMBARGOED UNTIL <time, zone>" in the meeting's zone (UTC without a meeting)."""
-    zone = release.meeting.zone if release.meeting else None
-    moment = release.embargo_until.astimezone(zone) if zone else release.embargo_until
-    return f"EMBARGOED UNTIL {moment:%-d %B %Y, %H:%M} {moment.tzname()}"
-
-
 def composer_for(runtime, release_id: int) -> Callable[[Contact, str], OutgoingMessage]:
-    """A function building each recipient's message for this release."""
+    """A function building each recipient's message for this release.
+
+    Raises rendering.RenderError before anything is sent if the email cannot be built.
+    """
+    base = runtime.config.base_url or "http://localhost"
     with runtime.db.transaction() as session:
         release = session.get(releases.Release, release_id)
         session.refresh(release)
-        compiled = _simple_compiled(session, release, runtime)
-        embargo = embargo_line(release) if embargo_in_force(release) else ""
-        subject = (f"{embargo}: " if embargo else "") + compiled["subject"]
-        list_id = f"{runtime.config.office_name} press releases <press-releases." \
-                  f"{(runtime.config.mail_from.rpartition('@')[2] or 'localhost')}>"
+        context = rendering.release_context(session, release, base_url=base, office=runtime.config.office_name,
+                                            revision=release.approved_revision)
+        compiled = rendering.compile_email(release, context=context)
+    domain = runtime.config.mail_from.rpartition("@")[2] or "localhost"
+    list_id = f"{runtime.config.office_name} press releases <press-releases.{domain}>"
 
     def compose(contact: Contact, message_id: str) -> OutgoingMessage:
         unsubscribe_url, preferences_url = links_for(runtime, contact)
-        html, text = _simple_personalise(compiled, contact, unsubscribe_url, preferences_url)
-        return message_for(contact, subject=subject[:250], text=text, html=html, message_id=message_id,
+        html, text = rendering.personalise(compiled, name=contact.name, unsubscribe_url=unsubscribe_url,
+                                           preferences_url=preferences_url)
+        return message_for(contact, subject=compiled.subject[:250], text=text, html=html, message_id=message_id,
                            unsubscribe_url=unsubscribe_url, list_id=list_id)
 
     return compose
-
-
-def _simple_compiled(session, release, runtime) -> dict:
-    content = release.content(release.approved_revision)
-    embargo = embargo_line(release) if embargo_in_force(release) else ""
-    return {"subject": content["headline"], "embargo": embargo, "content": content,
-            "body_html": markdown_to_html(content.get("body_markdown", "")),
-            "body_text": plain_text(content.get("body_markdown", "")),
-            "boilerplate": releases.boilerplate(session, release.language)}
-
-
-def _simple_personalise(compiled: dict, contact, unsubscribe_url: str, preferences_url: str) -> tuple[str, str]:
-    from markupsafe import escape
-
-    content = compiled["content"]
-    banner = f"<p><strong>{escape(compiled['embargo'])}</strong></p>" if compiled["embargo"] else ""
-    html = (f"<html><body>{banner}<h1>{escape(content['headline'])}</h1><p>{escape(content.get('dateline', ''))}</p>"
-            f"{compiled['body_html']}<p>{escape(compiled['boilerplate'])}</p>"
-            f"<p><a href=\"{escape(unsubscribe_url)}\">Unsubscribe</a> · "
-            f"<a href=\"{escape(preferences_url)}\">Preferences</a></p></body></html>")
-    text = "\n\n".join(part for part in (compiled["embargo"], content["headline"], content.get("dateline", ""),
-                                         compiled["body_text"], compiled["boilerplate"],
-                                         f"Unsubscribe: {unsubscribe_url}", f"Preferences: {preferences_url}") if part)
-    return html, text

@@ -1,8 +1,7 @@
-"""Rich text for releases, and a release rendered as a web page, an email and plain text.
+"""A release rendered as a web page, an email and plain text.
 
-Markdown -> HTML goes through an nh3 allowlist (SECURITY.md 11). Sanitising
-happens on save and again before every output, so a body that reached the
-database some other way still cannot carry script.
+Markdown -> safe HTML is comms.richtext (re-exported here); the text part's
+wrapping and footnotes are comms.text_layout.
 
 Output formats are a small registry of render functions, in the manner of
 Datasette's renderers: ``render_release(release, "html" | "email" | "text",
@@ -46,7 +45,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
-from html.parser import HTMLParser
 from typing import Callable, Mapping
 from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,53 +53,13 @@ import css_inline
 import nh3
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 from mjml import mjml2html
 
+from comms.richtext import (ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, _markdown,  # noqa: F401
+                            clean_markdown, markdown_to_html, plain_text, sanitize_html, strip_control_characters)
+from comms.text_layout import TEXT_WIDTH, Footnotes, _finalize_text, _TextWriter, text_escape, wrap_text  # noqa: F401
 from press_templates import TEMPLATE_DIR
-
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
-                "hr", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "sup", "sub", "img", "figure",
-                "figcaption"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
-                      "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
-URL_SCHEMES = {"http", "https", "mailto"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    # commonmark with raw HTML off: any HTML in a body is shown as text, not parsed.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable("table")
-
-
-def strip_control_characters(text: str) -> str:
-    """Remove control characters that break feeds and XML (keeps tabs and line breaks)."""
-    return _CONTROL.sub("", text or "")
-
-
-def sanitize_html(html: str) -> str:
-    """Keep only allowed tags, attributes and URL schemes."""
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer")
-
-
-def markdown_to_html(text: str) -> str:
-    """Safe HTML from Markdown."""
-    return sanitize_html(_markdown().render(strip_control_characters(text)))
-
-
-def clean_markdown(text: str) -> str:
-    """The Markdown to store: control characters removed, line ends normalised."""
-    return strip_control_characters((text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def plain_text(text: str) -> str:
-    """Markdown reduced to plain text (for summaries and text emails)."""
-    html = markdown_to_html(text)
-    return re.sub(r"\s+", " ", unescape(nh3.clean(html, tags=set()))).strip()
-
 
 # --- Labels --------------------------------------------------------------------------------------------------------
 
@@ -145,8 +103,6 @@ LABELS: dict[str, dict[str, str]] = {
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ar": "العربية", "ru": "Русский",
                   "zh": "中文", "de": "Deutsch", "pt": "Português"}
 RIGHT_TO_LEFT = {"ar"}
-TEXT_WIDTH = 72
-_JOIN = "\u2060"  # a space that wrapping must not break: "obligations [1]" stays on one line
 
 
 def labels(language: str) -> dict[str, str]:
@@ -279,51 +235,6 @@ def release_context(session, release, *, base_url: str, office: str, revision: i
 
 
 # --- Jinja ---------------------------------------------------------------------------------------------------------
-
-def text_escape(text: str) -> str:
-    """Escaping for the text part: markup stays visible text; everything else stays as typed."""
-    return text.replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _finalize_text(value):
-    if value is None:
-        return ""
-    if hasattr(value, "__html__"):
-        return value
-    return Markup(text_escape(str(value)))
-
-
-def _wrap_line(line: str, width: int) -> list[str]:
-    """Greedy wrap at spaces (long words are never broken: URLs stay whole); much faster than textwrap."""
-    words = line.split(" ")
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        if not word:
-            continue
-        if not current:
-            current = word
-        elif len(current) + 1 + len(word) <= width:
-            current += " " + word
-        else:
-            lines.append(current)
-            current = word
-    lines.append(current)
-    return lines
-
-
-def wrap_text(value, indent: str = "", first: str | None = None, width: int = TEXT_WIDTH) -> Markup:
-    """Escape (unless already escaped) and wrap each line of ``value`` at ``width`` columns."""
-    text = str(value) if hasattr(value, "__html__") else text_escape(str(value or ""))
-    first = indent if first is None else first
-    lines: list[str] = []
-    for raw in text.split("\n"):
-        prefix = first if not lines else indent
-        wrapped = _wrap_line(" ".join(raw.split()), max(20, width - len(prefix)))
-        lines.append(prefix + wrapped[0])
-        lines.extend(indent + line for line in wrapped[1:])
-    return Markup("\n".join(line.rstrip() for line in lines).replace(_JOIN, " "))
-
 
 def _environment(**options) -> SandboxedEnvironment:
     # Sandboxed and autoescaped for every extension (.html, .mjml, .txt): SECURITY.md 12 and 13.
@@ -485,132 +396,6 @@ def _document(release, context: RenderContext, *, absolute: bool) -> dict:
         "why": words["why"].format(office=context.office),
     }
 
-
-# --- Plain text ----------------------------------------------------------------------------------------------------
-
-class Footnotes:
-    """Links of a text part, numbered in order of first appearance: "see the report [1]"."""
-
-    def __init__(self):
-        self._numbers: dict[str, int] = {}
-
-    def ref(self, url: str) -> int:
-        """The footnote number of ``url`` (the same URL keeps its number)."""
-        return self._numbers.setdefault(url, len(self._numbers) + 1)
-
-    def items(self) -> list[tuple[int, str]]:
-        """(number, url) in order."""
-        return [(number, url) for url, number in self._numbers.items()]
-
-    def text(self, html: str, indent: str = "") -> Markup:
-        """Sanitised HTML as wrapped text, its links replaced by footnote marks."""
-        writer = _TextWriter(self)
-        writer.feed(str(html))
-        writer.close()
-        return Markup(writer.result(indent))
-
-
-class _TextWriter(HTMLParser):
-    """HTML (already sanitised) to text blocks: paragraphs, "- " and "1. " lists, "> " quotes."""
-
-    BLOCKS = {"p", "div", "h2", "h3", "h4", "figure", "figcaption", "table", "thead", "tbody", "tr", "pre"}
-
-    def __init__(self, footnotes: Footnotes):
-        super().__init__(convert_charrefs=True)
-        self.footnotes = footnotes
-        self.blocks: list[tuple[str, str, str, str]] = []  # (kind, first prefix, prefix, escaped text)
-        self.inline: list[str] = []
-        self.lists: list[list] = []  # [ordered, counter]
-        self.marker = ""
-        self.quote = 0
-        self.pre = False
-        self.links: list[tuple[str, int]] = []
-        self.cells = 0
-        self.serial = 0
-
-    def _flush(self) -> None:
-        text = "".join(self.inline)
-        self.inline = []
-        if not self.pre:
-            text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip("\n ")
-        if text.strip():
-            indent = "> " * self.quote + "   " * max(0, len(self.lists) - 1)
-            kind = "pre" if self.pre else f"item{self.serial}" if self.marker else "row" if self.cells else "para"
-            self.blocks.append((kind, indent + self.marker, indent + " " * len(self.marker), text_escape(text)))
-        self.marker = ""
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in self.BLOCKS:
-            self._flush()
-            self.pre = self.pre or tag == "pre"
-            self.cells = 0
-        elif tag == "blockquote":
-            self._flush()
-            self.quote += 1
-        elif tag in ("ul", "ol"):
-            self._flush()
-            self.lists.append([tag == "ol", 0])
-            self.serial += 1
-        elif tag == "li":
-            self._flush()
-            if self.lists:
-                self.lists[-1][1] += 1
-                ordered, number = self.lists[-1]
-                self.marker = f"{number}. " if ordered else "- "
-        elif tag == "br":
-            self.inline.append("\n")
-        elif tag == "hr":
-            self._flush()
-            self.blocks.append(("rule", "", "", "* * *"))
-        elif tag in ("td", "th"):
-            if self.cells:
-                self.inline.append(" | ")
-            self.cells += 1
-        elif tag == "a":
-            self.links.append((attrs.get("href") or "", len(self.inline)))
-        elif tag == "img":
-            src = attrs.get("src") or ""
-            mark = f"{_JOIN}[{self.footnotes.ref(src)}]" if src else ""
-            self.inline.append(f"[{attrs.get('alt') or 'image'}]{mark}")
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag):
-        if tag in self.BLOCKS or tag == "li":
-            self._flush()
-            self.pre = self.pre and tag != "pre"
-        elif tag == "blockquote":
-            self._flush()
-            self.quote = max(0, self.quote - 1)
-        elif tag in ("ul", "ol"):
-            self._flush()
-            if self.lists:
-                self.lists.pop()
-        elif tag == "a" and self.links:
-            href, start = self.links.pop()
-            label = "".join(self.inline[start:]).strip()
-            if href and not (href.startswith("mailto:") and label == href[len("mailto:"):]):
-                self.inline.append(f"{_JOIN}[{self.footnotes.ref(href)}]")
-
-    def handle_data(self, data):
-        # Only <br> breaks a line; newlines in the source are spaces (outside <pre>).
-        self.inline.append(data if self.pre else data.replace("\n", " "))
-
-    def result(self, indent: str = "") -> str:
-        self._flush()
-        out: list[str] = []
-        previous = ""
-        for kind, first, rest, text in self.blocks:
-            if out:
-                out.append("\n" if kind == previous and kind != "para" else "\n\n")
-            if kind == "pre":  # preformatted: kept as typed
-                out.append("\n".join(indent + first + line for line in text.split("\n")))
-            else:
-                out.append(str(wrap_text(Markup(text), indent=indent + rest, first=indent + first)))
-            previous = kind
-        return "".join(out)
 
 
 # --- Email: compiled once, personalised per recipient --------------------------------------------------------------

@@ -6,29 +6,14 @@ the officer publishes; the release is on /news/."""
 import re
 import time
 
-import pytest
-from conftest import base_environ
+from conftest import BROWSER_MARKS, base_environ
 from live_server import LiveServer
 from smtp_server import SMTPServer
-from test_browser import CHROMIUM, CHROMIUM_ARGS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 MEETING = "Twenty-Second Meeting of the States Parties"
 HEADLINE = "States Parties agree plan to finish clearance by 2030"
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def wait_for_approval_link(smtp, recipient: str, timeout: float = 30) -> str:

@@ -4,29 +4,14 @@ in Debian's Chromium against a real server sending through a real SMTP server.""
 import re
 import time
 
-import pytest
 
-from conftest import base_environ
+from conftest import BROWSER_MARKS, base_environ
 from contacts import service
 from live_server import LiveServer
 from smtp_server import SMTPServer
 from storage.db import Database
-from test_browser import CHROMIUM, CHROMIUM_ARGS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+pytestmark = BROWSER_MARKS
 
 
 def wait_for_mail(smtp, count, timeout=30):

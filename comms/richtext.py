@@ -11,7 +11,7 @@ from functools import lru_cache
 from html import unescape
 
 import nh3
-from markdown_it import MarkdownIt
+from markdown_it_pyrs import MarkdownIt
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
                 "hr", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "sup", "sub", "img", "figure",
@@ -22,10 +22,16 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# CommonMark's rules plus tables, without html_block and html_inline: any HTML in
+# a body is shown as text, never parsed (nh3 still runs after, SECURITY.md 11).
+MARKDOWN_RULES = ("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+                  "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline", "table")
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    # commonmark with raw HTML off: any HTML in a body is shown as text, not parsed.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable("table")
+    # markdown-it.rs (Rust): the same parser as markdown-it-py, about 20 times faster.
+    return MarkdownIt("zero").enable_many(list(MARKDOWN_RULES))
 
 
 def strip_control_characters(text: str) -> str:

@@ -3,7 +3,8 @@ and links turned into numbered footnotes ("see the report [1]")."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import re
+from html import unescape
 
 from markupsafe import Markup
 
@@ -25,21 +26,18 @@ def _finalize_text(value):
 
 
 def _wrap_line(line: str, width: int) -> list[str]:
-    """Greedy wrap at spaces (long words are never broken: URLs stay whole); much faster than textwrap."""
-    words = line.split(" ")
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        if not word:
-            continue
-        if not current:
-            current = word
-        elif len(current) + 1 + len(word) <= width:
-            current += " " + word
-        else:
-            lines.append(current)
-            current = word
-    lines.append(current)
+    """Greedy wrap of a line of single-spaced words (long words are never broken: URLs stay whole)."""
+    lines = []
+    while len(line) > width:
+        # The longest run of whole words that fits, or one word longer than the width on its own line.
+        cut = line.rfind(" ", 0, width + 1)
+        if cut <= 0:
+            cut = line.find(" ", width)
+            if cut < 0:
+                break
+        lines.append(line[:cut])
+        line = line[cut + 1:]
+    lines.append(line)
     return lines
 
 
@@ -47,6 +45,10 @@ def wrap_text(value, indent: str = "", first: str | None = None, width: int = TE
     """Escape (unless already escaped) and wrap each line of ``value`` at ``width`` columns."""
     text = str(value) if hasattr(value, "__html__") else text_escape(str(value or ""))
     first = indent if first is None else first
+    if "\n" not in text:  # most values: one line that fits (the loop below gives the same result)
+        line = " ".join(text.split())
+        if len(line) <= max(20, width - len(first)):
+            return Markup((first + line).rstrip().replace(_JOIN, " "))
     lines: list[str] = []
     for raw in text.split("\n"):
         prefix = first if not lines else indent
@@ -78,13 +80,21 @@ class Footnotes:
         return Markup(writer.result(indent))
 
 
-class _TextWriter(HTMLParser):
+# Tags, comments and text of sanitised HTML (nh3 writes well-formed, double-quoted markup);
+# a regular expression walks it several times faster than html.parser.
+# findall gives (text, "/" or "", tag name, attributes) without a match object per token.
+_TOKEN = re.compile(r"""([^<]+|<!--.*?-->|<(?![/a-zA-Z]))|<(/?)([a-zA-Z][a-zA-Z0-9]*)"""
+                    r"""((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>""", re.S)
+_PLAIN = frozenset({"strong", "em", "b", "i", "u", "code", "sup", "sub", "span", "small"})
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+class _TextWriter:
     """HTML (already sanitised) to text blocks: paragraphs, "- " and "1. " lists, "> " quotes."""
 
     BLOCKS = {"p", "div", "h2", "h3", "h4", "figure", "figcaption", "table", "thead", "tbody", "tr", "pre"}
 
     def __init__(self, footnotes: Footnotes):
-        super().__init__(convert_charrefs=True)
         self.footnotes = footnotes
         self.blocks: list[tuple[str, str, str, str]] = []  # (kind, first prefix, prefix, escaped text)
         self.inline: list[str] = []
@@ -106,6 +116,34 @@ class _TextWriter(HTMLParser):
             kind = "pre" if self.pre else f"item{self.serial}" if self.marker else "row" if self.cells else "para"
             self.blocks.append((kind, indent + self.marker, indent + " " * len(self.marker), text_escape(text)))
         self.marker = ""
+
+    def feed(self, html: str) -> None:
+        """Walk ``html``: start and end tags, and text with its character references decoded."""
+        data: list[str] = []
+        for text, end, name, attributes in _TOKEN.findall(html):
+            if not name:
+                if not text.startswith("<!--"):
+                    data.append(text)
+                continue
+            if data:
+                joined = "".join(data)
+                self.handle_data(unescape(joined) if "&" in joined else joined)
+                data = []
+            name = name.lower()
+            if name in _PLAIN:  # emphasis and the like: nothing to do in text
+                continue
+            if end:
+                self.handle_endtag(name)
+            else:
+                attrs = [(key.lower(), unescape(quoted or single or bare))
+                         for key, quoted, single, bare in _ATTRIBUTE.findall(attributes)] if attributes else []
+                self.handle_starttag(name, attrs)
+        if data:
+            joined = "".join(data)
+            self.handle_data(unescape(joined) if "&" in joined else joined)
+
+    def close(self) -> None:
+        """Nothing is buffered between feeds."""
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -141,9 +179,6 @@ class _TextWriter(HTMLParser):
             src = attrs.get("src") or ""
             mark = f"{_JOIN}[{self.footnotes.ref(src)}]" if src else ""
             self.inline.append(f"[{attrs.get('alt') or 'image'}]{mark}")
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag):
         if tag in self.BLOCKS or tag == "li":

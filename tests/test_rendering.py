@@ -1,6 +1,6 @@
 """comms.rendering: a release as the public article, an MJML email and a text part.
 
-Real renders throughout (markdown-it, nh3, Jinja, mjml-python, css-inline): the
+Real renders throughout (markdown-it, nh3, Jinja, mjml-python): the
 email's structure, embargo wording, text wrapping and footnotes, escaping of
 names and content (SECURITY.md 11-13, 20), MJML errors, the compile cache and
 per-recipient personalisation, and GET /api/v1/releases/{id}/render.
@@ -82,9 +82,9 @@ def test_release_email_structure():
     assert f"{BASE}/news/report?lang=en" in hrefs  # a relative link in the body, made absolute
     assert RECIPIENT["unsubscribe_url"].replace("&", "&amp;") in html and RECIPIENT["preferences_url"] in html
     assert "This release was sent to Émilie Durand." in html
-    # CSS inlined from <mj-style inline="inline"> (MRML leaves it to css-inline); @media kept.
+    # Styles are inline (MJML attributes and the email_style filter); only @media rules need a <style>.
     assert re.search(r'<h1 class="headline" style="[^"]*font-size: 28px', html)
-    assert "@media" in html and ".kicker" not in html
+    assert "@media" in html and ".kicker" not in html and html.startswith("<!DOCTYPE html>")
     assert compiled.subject == CONTENT["headline"]
 
 
@@ -198,6 +198,65 @@ def test_markup_in_names_and_content_stays_text():
     _compiled, (html, _text) = email_for(release, dataclasses.replace(context, files={"photo": photo}))
     assert [a["alt"] for a in Tags(html).all("img")] == ['"><script>alert(1)</script>']
     assert not Tags(html).all("script")
+
+
+def declarations(style: str) -> set[tuple[str, str]]:
+    """A style attribute (or a CSS block's body) as a set of (property, value) pairs."""
+    pairs = (part.split(":", 1) for part in style.split(";") if ":" in part)
+    return {(name.strip().lower(), value.strip()) for name, value in pairs}
+
+
+def test_body_elements_carry_their_styles_inline():
+    # Many mail clients drop <style>: every element of the body needs its style attribute.
+    release = sample_release(body_markdown="Para with a [link](https://example.org/a).\n\n## Heading\n\n"
+                                           "1. one\n2. two\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    _compiled, (html, _text) = email_for(release)
+    body = html.split('<div class="release-body">')[1].split("</div>")[0]
+    styles = rendering.EMAIL_STYLES["body"]
+    tags = Tags(body)
+    for name in ("p", "a", "h2", "ol", "li", "blockquote", "table", "th", "td"):
+        found = [attrs for attrs in tags.all(name) if "class" not in attrs]
+        assert found and all(declarations(styles[name]) <= declarations(attrs.get("style", "")) for attrs in found), name
+    assert "color: #0b5cad" in styles["a"] and "margin" in styles["p"]
+    assert re.search(r'class="dateline" style="[^"]*margin: 0 0 12px;', body)
+    footer = Tags(html.split('class="footer"')[1])
+    assert all("color: #4a5565" in a["style"] for a in footer.all("a"))
+    text_links = [a for a in Tags(html).all("a") if a.get("target") != "_blank"]  # not MJML's photo/button links
+    assert text_links and all(a.get("style") for a in text_links)  # every text link coloured
+    _text, notice = emails.render("subscription_confirm", to_name="A", office="ISU", confirm_url=f"{BASE}/c")
+    assert re.search(r'<h1 class="headline" style="[^"]*font-size: 28px', notice)
+    assert re.search(r'<p class="button-link" style="[^"]*word-break: break-all', notice)
+
+
+def test_content_can_never_bring_its_own_style():
+    # SECURITY.md 11, 12: a style (or any attribute) only ever comes from EMAIL_STYLES, never from content,
+    # not even from a "<p" inside an attribute value, which nh3 leaves unescaped there.
+    allowed = {pair for scope in rendering.EMAIL_STYLES.values() for style in scope.values()
+               for pair in declarations(style)}
+    body = ('<p style="color:red" onclick="x">raw</p> <span style="x">s</span> '
+            '[t](https://example.org/t "<p onmouseover=alert(1) x") '
+            '![alt <p x](https://example.org/i.png "<a style=\"position:fixed\" b")')
+    release = sample_release(body_markdown=body, notes_to_editors=body, headline='x" style="color:red',
+                             dateline='<p style="color:red">')
+    _compiled, (html, _text) = email_for(release, sample_context(boilerplate='<p style="color:red">'), name=body)
+    tags = Tags(html)
+    for tag, attrs in tags.tags:
+        assert not [key for key in attrs if key.startswith("on")], (tag, attrs)
+    body_tags = Tags(html.split('<div class="release-body">')[1].split("</blockquote>")[0])
+    # What css-inline copies in comes from MRML's own reset rules, which it writes in every <head>.
+    from mjml import mjml2html
+
+    bare = mjml2html("<mjml><mj-body></mj-body></mjml>", fonts={}).split("</head>")[0]
+    resets = {pair for block in re.findall(r"\{([^{}]*)\}", bare) for pair in declarations(block)}
+    assert {pair for _tag, attrs in body_tags.tags for pair in declarations(attrs.get("style", ""))} <= allowed | resets
+    assert "position:fixed" not in {attrs.get("style") for _tag, attrs in tags.tags}
+    assert "color:red" not in {attrs.get("style") for _tag, attrs in tags.tags}
+    titles = [a.get("title") for a in tags.all("a") if a.get("title")]
+    assert "<p onmouseover=alert(1) x" in titles  # the value stayed one attribute value
+    # The style pass itself: an attribute value is never taken for a tag.
+    styled = rendering.style_html('<a href="https://e.org" title="<p onmouseover=x y">t</a>', "body")
+    assert styled == ('<a href="https://e.org" title="<p onmouseover=x y" style="color: #0b5cad;'
+                      'text-decoration: underline;">t</a>')
 
 
 def test_newlines_in_a_name_stay_on_one_line():

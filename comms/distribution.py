@@ -4,11 +4,13 @@
   unsubscribed, bounced, unconfirmed or paused, minus whoever already got this
   release) into ledger rows: one row per (release, contact), unique, so
   overlapping lists and repeated sends can never mail anyone twice.
-- The job claims each row (conditional UPDATE, committed) before the SMTP
-  call, then marks it sent with its Message-ID. A worker killed mid-send is
-  resumed by re-running the job: rows left claimed are retried with the same
-  Message-ID, so even the rare message sent just before the crash arrives as
-  the same message, not a second one.
+- The job claims rows in batches (one conditional UPDATE ... RETURNING,
+  committed) before any SMTP call, then marks each row sent, committed on its
+  own, as soon as the server accepts it and before the next message goes: at
+  most one message is ever accepted but not yet recorded. A worker killed
+  mid-send is resumed by re-running the job: rows left claimed are retried
+  with the same Message-ID, so even the rare message sent just before the
+  crash arrives as the same message, not a second one.
 - SMTP 4xx: the row goes back to pending with a back-off; 5xx: failed, and a
   hard bounce suppresses the contact.
 - Before its embargo lifts a release may only go to embargo-trusted lists,
@@ -22,7 +24,7 @@ import time
 import uuid
 from email.utils import make_msgid
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, func, select, update
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, bindparam, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from comms.jobs import job, worker_id
@@ -35,7 +37,10 @@ from storage.audit import Actor
 from storage.db import Base, UTCDateTime, utcnow
 
 MAX_ATTEMPTS = 5
-CLAIM_LEASE = dt.timedelta(minutes=10)
+# A live worker renews its claims every few seconds (comms/send_recovery.py), so the
+# lease only needs to outlast a missed beat or two; a killed worker's rows come back
+# this long after its last beat.
+CLAIM_LEASE = dt.timedelta(seconds=60)
 
 
 class SendError(ValueError):
@@ -151,32 +156,59 @@ def progress(session: Session, send: Send) -> dict:
             "embargoed": send.embargoed}
 
 
-def _claim_batch(runtime, send_id: int, me: str, size: int = 50) -> list[tuple[int, str, Contact]]:
-    """Claim up to ``size`` due rows in one transaction: (delivery id, Message-ID, contact)."""
+CLAIM_BATCH = 200
+
+
+def _batch_size(rate: float | None) -> int:
+    # A throttled send claims no more than it sends in a quarter of the lease, so
+    # no row it holds can look abandoned to another worker before its turn.
+    if not rate:
+        return CLAIM_BATCH
+    return max(1, min(CLAIM_BATCH, int(rate * CLAIM_LEASE.total_seconds() / 4)))
+
+
+def _claim_batch(runtime, send_id: int, me: str, size: int = CLAIM_BATCH) -> list:
+    """Claim up to ``size`` due rows in one transaction: (delivery id, Message-ID, contact) with the
+    contact's id, email, name and token."""
     now = utcnow()
     due = ((Delivery.status == "pending") & (Delivery.next_attempt_at.is_(None) | (Delivery.next_attempt_at <= now))) \
         | ((Delivery.status == "sending") & (Delivery.claimed_at < now - CLAIM_LEASE))
-    claimed = []
     with runtime.db.transaction() as session:
-        rows = session.execute(select(Delivery.id, Delivery.message_id, Delivery.contact_id)
-                               .where(Delivery.send_id == send_id, due).order_by(Delivery.id).limit(size)).all()
-        for delivery_id, message_id, contact_id in rows:
-            # The conditional UPDATE is the claim: a row another worker took is skipped.
-            if session.execute(update(Delivery).where(Delivery.id == delivery_id, due).values(
-                    status="sending", claimed_at=now, claimed_by=me, attempts=Delivery.attempts + 1)).rowcount:
-                claimed.append((delivery_id, message_id, contact_id))
-        contacts = {c.id: c for c in session.scalars(select(Contact).where(
-            Contact.id.in_([contact_id for _d, _m, contact_id in claimed])))} if claimed else {}
-        session.expunge_all()
-    return [(d, m, contacts[c]) for d, m, c in claimed if c in contacts]
+        ids = list(session.scalars(select(Delivery.id).where(Delivery.send_id == send_id, due)
+                                   .order_by(Delivery.id).limit(size)))
+        if not ids:
+            return []
+        # One conditional UPDATE is the claim: a row another worker took meanwhile no longer
+        # matches ``due`` and is not returned.
+        claimed = session.execute(
+            update(Delivery).where(Delivery.id.in_(ids), due)
+            .values(status="sending", claimed_at=now, claimed_by=me, attempts=Delivery.attempts + 1)
+            .returning(Delivery.id, Delivery.message_id, Delivery.contact_id)
+            .execution_options(synchronize_session=False)).all()
+        contacts = {row.id: row for row in session.execute(
+            select(Contact.id, Contact.email, Contact.name, Contact.token)
+            .where(Contact.id.in_([contact_id for _d, _m, contact_id in claimed])))}
+    return sorted((d, m, contacts[c]) for d, m, c in claimed if c in contacts)
 
 
-def _mark_sent(runtime, delivery_id: int) -> None:
-    # One statement, committed at once: the window in which a crash could make
-    # us send this message again is as short as it can be.
+_MARK_SENT = (update(Delivery.__table__).where(Delivery.__table__.c.id == bindparam("delivery_id"))
+              .values(status="sent", sent_at=bindparam("now"), last_error=None))
+
+
+def _mark_sent(connection, delivery_id: int) -> None:
+    # One statement, committed at once, before the next message goes: the window in
+    # which a crash could make us send this message again is as short as it can be.
+    connection.execute(_MARK_SENT, {"delivery_id": delivery_id, "now": utcnow()})
+    connection.commit()
+
+
+def _release(runtime, delivery_ids: list[int], me: str) -> None:
+    """Hand back rows this worker claimed but will not send now (never sent: no duplicate)."""
     with runtime.db.transaction() as session:
-        session.execute(update(Delivery).where(Delivery.id == delivery_id)
-                        .values(status="sent", sent_at=utcnow(), last_error=None))
+        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == "sending",
+                                               Delivery.claimed_by == me)
+                        .values(status="pending", claimed_by=None, attempts=Delivery.attempts - 1)
+                        .execution_options(synchronize_session=False))
 
 
 def reclaim_abandoned(runtime, send_id: int) -> int:
@@ -204,6 +236,7 @@ def _finish(runtime, delivery_id: int, *, error: MailError) -> None:
 def run_send(runtime, send_id: int, compose=None, rate: float | None = None, max_seconds: float | None = None) -> dict:
     """Send every pending row of a send; safe to run again after a crash."""
     from comms.distribution_compose import composer_for  # rendering lives beside, not inside, the ledger
+    from comms.send_recovery import ClaimHeartbeat
 
     me = worker_id()
     rate = runtime.config.send_rate if rate is None else rate
@@ -216,22 +249,27 @@ def run_send(runtime, send_id: int, compose=None, rate: float | None = None, max
     compose = compose or composer_for(runtime, release_id)
     mailer = runtime.mailer()
     started = time.monotonic()
+    ledger = runtime.db.engine.connect()  # one connection for the per-message commits
     try:
-        while max_seconds is None or time.monotonic() - started <= max_seconds:
-            batch = _claim_batch(runtime, send_id, me)
-            if not batch:
-                break
-            for delivery_id, message_id, contact in batch:
-                try:
-                    mailer.send(build_message(compose(contact, message_id), runtime.config.mail_from,
-                                              runtime.config.office_name))
-                except MailError as exc:
-                    _finish(runtime, delivery_id, error=exc)
-                else:
-                    _mark_sent(runtime, delivery_id)
-                if rate:
-                    time.sleep(1 / rate)
+        with ClaimHeartbeat(runtime, send_id, me):
+            while max_seconds is None or time.monotonic() - started <= max_seconds:
+                batch = _claim_batch(runtime, send_id, me, _batch_size(rate))
+                if not batch:
+                    break
+                for position, (delivery_id, message_id, contact) in enumerate(batch):
+                    if max_seconds is not None and time.monotonic() - started > max_seconds:
+                        _release(runtime, [row[0] for row in batch[position:]], me)
+                        break
+                    try:
+                        mailer.send(_wire(compose(contact, message_id), runtime.config))
+                    except MailError as exc:
+                        _finish(runtime, delivery_id, error=exc)
+                    else:
+                        _mark_sent(ledger, delivery_id)
+                    if rate:
+                        time.sleep(1 / rate)
     finally:
+        ledger.close()
         mailer.close()
     with runtime.db.transaction() as session:
         send = session.get(Send, send_id)
@@ -240,6 +278,13 @@ def run_send(runtime, send_id: int, compose=None, rate: float | None = None, max
         if remaining == 0:
             send.status, send.finished_at = "done", utcnow()
         return progress(session, send)
+
+
+def _wire(message, config):
+    """What a composer returned, ready for the mailer (an OutgoingMessage is built into MIME here)."""
+    if isinstance(message, OutgoingMessage):
+        return build_message(message, config.mail_from, config.office_name)
+    return message
 
 
 def message_for(contact: Contact, *, subject: str, text: str, html: str, message_id: str, unsubscribe_url: str,

@@ -1,17 +1,19 @@
 """Turning a release into one recipient's message for comms.distribution.
 
 The release's email is compiled once per send (comms.rendering: MJML, inlined
-CSS, text part) from its approved revision; each recipient only gets their
-name and their own unsubscribe and preference links filled in.
+CSS, text part) from its approved revision, and its MIME message is built once
+too (comms.mail.MessageTemplate: headers, multipart/alternative, quoted-printable
+bodies); each recipient only gets their name, their own unsubscribe and
+preference links, their To and Message-ID put into the bytes.
 """
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from typing import Callable
 
 from comms import rendering, releases
-from comms.distribution import message_for
-from comms.mail import OutgoingMessage
+from comms.mail import MessageTemplate, PreparedMessage
 from contacts.models import Contact
 from contacts.subscriptions import preferences_link_token
 
@@ -23,10 +25,11 @@ def links_for(runtime, contact: Contact) -> tuple[str, str]:
             f"{base}/preferences/{preferences_link_token(runtime.config.secret_key, contact)}")
 
 
-def composer_for(runtime, release_id: int) -> Callable[[Contact, str], OutgoingMessage]:
-    """A function building each recipient's message for this release.
+def composer_for(runtime, release_id: int) -> Callable[[Contact, str], PreparedMessage | EmailMessage]:
+    """A function building each recipient's message for this release, ready for the mailer.
 
-    Raises rendering.RenderError before anything is sent if the email cannot be built.
+    ``contact`` needs ``id``, ``email``, ``name`` and ``token``. Raises
+    rendering.RenderError before anything is sent if the email cannot be built.
     """
     base = runtime.config.base_url or "http://localhost"
     with runtime.db.transaction() as session:
@@ -36,13 +39,17 @@ def composer_for(runtime, release_id: int) -> Callable[[Contact, str], OutgoingM
                                             revision=release.approved_revision)
         compiled = rendering.compile_email(release, context=context)
     domain = runtime.config.mail_from.rpartition("@")[2] or "localhost"
-    list_id = f"{runtime.config.office_name} press releases <press-releases.{domain}>"
+    template = MessageTemplate(
+        subject=compiled.subject[:250], text_parts=compiled.text_parts, html_parts=compiled.html_parts,
+        mail_from=runtime.config.mail_from, from_name=runtime.config.office_name,
+        headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                 "List-Id": f"{runtime.config.office_name} press releases <press-releases.{domain}>"})
 
-    def compose(contact: Contact, message_id: str) -> OutgoingMessage:
+    def compose(contact: Contact, message_id: str) -> PreparedMessage | EmailMessage:
         unsubscribe_url, preferences_url = links_for(runtime, contact)
-        html, text = rendering.personalise(compiled, name=contact.name, unsubscribe_url=unsubscribe_url,
-                                           preferences_url=preferences_url)
-        return message_for(contact, subject=compiled.subject[:250], text=text, html=html, message_id=message_id,
-                           unsubscribe_url=unsubscribe_url, list_id=list_id)
+        html_values, text_values = rendering.recipient_values(
+            compiled, name=contact.name, unsubscribe_url=unsubscribe_url, preferences_url=preferences_url)
+        return template.render(to_email=contact.email, to_name=contact.name, message_id=message_id,
+                               unsubscribe_url=unsubscribe_url, text_values=text_values, html_values=html_values)
 
     return compose

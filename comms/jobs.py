@@ -33,7 +33,13 @@ from storage.db import Base, UTCDateTime, utcnow
 log = logging.getLogger("pressroom.jobs")
 
 # Modules that define jobs and periodic finders; each package adds its own.
-JOB_MODULES: list[str] = ["comms.notifications", "comms.reminders", "comms.release_workflow", "comms.distribution"]
+JOB_MODULES: list[str] = [
+    "comms.notifications",
+    "comms.reminders",
+    "comms.release_workflow",
+    "comms.distribution",
+    "comms.send_recovery",
+]
 # A claimed row whose worker has not finished within this time is presumed
 # dead (killed mid-job) and becomes claimable again.
 CLAIM_LEASE = dt.timedelta(minutes=15)

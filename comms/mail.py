@@ -2,12 +2,17 @@
 
 Messages are built with the standard library's ``EmailMessage`` under the SMTP
 policy, which refuses header values containing line breaks, so a name or subject
-cannot smuggle in extra headers (SECURITY.md 21).
+cannot smuggle in extra headers (SECURITY.md 21). A release going to thousands
+of recipients is built once instead (MessageTemplate) and only each
+recipient's values are checked, encoded and put into the bytes; both kinds go
+through the same mailers.
 """
 
 from __future__ import annotations
 
+import binascii
 import os
+import re
 import smtplib
 import ssl
 import tempfile
@@ -17,6 +22,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import SMTP
+from email.errors import HeaderParseError
+from email.header import decode_header
 from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -111,13 +118,197 @@ def _verify_headers(mime: EmailMessage) -> None:
         raise MailError("refused a message with more than one recipient", permanent=True)
 
 
+@dataclass(frozen=True)
+class PreparedMessage:
+    """A message ready for the wire: its envelope and its bytes (CRLF line ends, ASCII only)."""
+
+    mail_from: str
+    to_email: str
+    message_id: str
+    data: bytes
+
+    def as_bytes(self) -> bytes:
+        """The message as sent."""
+        return self.data
+
+
+def _message_id(mime) -> str:
+    return mime.message_id if isinstance(mime, PreparedMessage) else mime["Message-ID"]
+
+
+# --- One message for many recipients ------------------------------------------------------------------------------
+
+# An address the fast path writes itself: a dot-atom local part and a host name, ASCII only.
+# Anything else (quoted local parts, IDNs) goes through build_message and the stdlib's checks.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                            r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_ATOMS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+")  # a display name needing no quotes
+_PRINTABLE = re.compile(r"[\x20-\x7e]+")
+_MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>")
+_URL = re.compile(r"https?://[\x21-\x7e]+")
+_PER_RECIPIENT = ("From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe")
+
+
+def _refuse_hidden_line_breaks(name: str) -> None:
+    """SECURITY.md 21: no CR/LF, raw or inside an RFC 2047 encoded word ("=?utf-8?q?=0D=0A...?=")."""
+    if "\r" in name or "\n" in name:
+        raise MailError("line breaks are not allowed in names or addresses", permanent=True)
+    if "=?" in name:
+        try:
+            decoded = b"".join(part if isinstance(part, bytes) else part.encode("utf-8", "replace")
+                               for part, _charset in decode_header(name))
+        except (ValueError, LookupError, binascii.Error, HeaderParseError) as exc:
+            raise MailError(f"refused a malformed encoded word in a name: {exc}", permanent=True) from exc
+        if b"\r" in decoded or b"\n" in decoded:
+            raise MailError("refused a line break hidden in the To header", permanent=True)
+
+
+def _encoded_words(text: str) -> list[str]:
+    """``text`` as RFC 2047 base64 words of whole characters, each at most 75 columns."""
+    words, chunk, size = [], [], 0
+    for char in text:
+        length = len(char.encode("utf-8"))
+        if size + length > 45:
+            words.append("".join(chunk))
+            chunk, size = [], 0
+        chunk.append(char)
+        size += length
+    words.append("".join(chunk))
+    return ["=?utf-8?b?" + binascii.b2a_base64(word.encode("utf-8"), newline=False).decode("ascii") + "?="
+            for word in words if word]
+
+
+def _to_header(name: str, address: str) -> str:
+    """The To header's value: a bare phrase, a quoted string or encoded words, folded at 78 columns."""
+    name = " ".join(name.split())
+    if not name:
+        return address
+    if "=?" not in name and _ATOMS.fullmatch(name) and len(name) + len(address) < 70:
+        return f"{name} <{address}>"
+    if "=?" not in name and _PRINTABLE.fullmatch(name) and len(name) + len(address) < 66:
+        escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}" <{address}>'
+    # Anything else is encoded, so it is shown exactly as typed and never parsed as header syntax.
+    return "\r\n ".join(_encoded_words(name) + [f"<{address}>"])
+
+
+def _qp(text: str) -> bytes:
+    """Quoted-printable of ``text`` (UTF-8), lines at most 76 columns, CRLF line ends."""
+    return binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
+
+
+def _encode_literals(parts: tuple[str, ...]) -> tuple:
+    """``parts`` with the literals (even indexes) quoted-printable once; slot names stay."""
+    return tuple(part if i % 2 else _qp(part) for i, part in enumerate(parts))
+
+
+def _qp_parts(encoded: tuple, values: dict[str, str]) -> bytes:
+    # Literals and values are encoded separately and joined by soft line breaks ("=" CRLF),
+    # which decoders remove: the part decodes to exactly literal + value + literal ...
+    return b"=\r\n".join(_qp(values[part]) if i % 2 else part for i, part in enumerate(encoded))
+
+
+class MessageTemplate:
+    """One message for many recipients, built once: the headers every copy shares, checked by
+    build_message, and multipart/alternative bodies (text first, then HTML), quoted-printable.
+
+    ``text_parts`` and ``html_parts`` alternate literal text and slot names (even and
+    odd indexes); ``render`` fills the slots and the recipient's To, Message-ID and
+    List-Unsubscribe headers, each value checked against header injection
+    (SECURITY.md 21), and returns the bytes as a PreparedMessage. A recipient the fast
+    path cannot write safely (an address outside plain ASCII dot-atoms) gets the same
+    message through build_message instead.
+    """
+
+    def __init__(self, *, subject: str, text_parts: tuple[str, ...], html_parts: tuple[str, ...], mail_from: str,
+                 from_name: str, headers: dict[str, str]):
+        self.subject, self.mail_from, self.from_name = subject, mail_from, from_name
+        self.text_parts, self.html_parts, self.headers = text_parts, html_parts, dict(headers)
+        probe = build_message(OutgoingMessage(to_email="recipient@example.invalid", subject=subject, text="",
+                                              headers=self.headers), mail_from, from_name)
+        blocks = _header_blocks(probe.as_bytes().split(b"\r\n\r\n", 1)[0])
+        self._from, self._subject = blocks["from"], blocks["subject"]
+        self._shared = b"".join(blocks[name.lower()] for name in self.headers)
+        self._text_qp, self._html_qp = _encode_literals(text_parts), _encode_literals(html_parts)
+        self._boundary = "===============" + uuid.uuid4().hex + "=="
+        self._names = [name.lower().encode() for name in (*_PER_RECIPIENT, *self.headers,
+                                                          "MIME-Version", "Content-Type")]
+        marker = f"--{self._boundary}\r\n".encode()
+        self._head = (b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="'
+                      + self._boundary.encode() + b'"\r\n\r\n')
+        self._text_head = marker + (b'Content-Type: text/plain; charset="utf-8"\r\n'
+                                    b"Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+        self._html_head = b"\r\n" + marker + (b'Content-Type: text/html; charset="utf-8"\r\n'
+                                              b"Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+        self._tail = f"\r\n--{self._boundary}--\r\n".encode()
+
+    def render(self, *, to_email: str, to_name: str, message_id: str, unsubscribe_url: str,
+               text_values: dict[str, str], html_values: dict[str, str]) -> PreparedMessage | EmailMessage:
+        """One recipient's message; MailError (permanent) for an unsafe name, address, URL or Message-ID."""
+        _refuse_hidden_line_breaks(to_name or "")
+        if "\r" in to_email or "\n" in to_email:
+            raise MailError("line breaks are not allowed in names or addresses", permanent=True)
+        if not _MESSAGE_ID.fullmatch(message_id or ""):
+            raise MailError(f"refused an unusual Message-ID: {message_id!r}", permanent=True)
+        if not _URL.fullmatch(unsubscribe_url or ""):
+            raise MailError("the unsubscribe URL must be printable ASCII http(s)", permanent=True)
+        if not _PLAIN_ADDRESS.fullmatch(to_email):
+            return build_message(OutgoingMessage(
+                to_email=to_email, to_name=to_name, subject=self.subject, text=_join(self.text_parts, text_values),
+                html=_join(self.html_parts, html_values),
+                headers={"Message-ID": message_id, "List-Unsubscribe": f"<{unsubscribe_url}>", **self.headers}),
+                self.mail_from, self.from_name)
+        headers = (self._from + f"To: {_to_header(to_name or '', to_email)}\r\n".encode("ascii") + self._subject
+                   + f"Date: {_date()}\r\nMessage-ID: {message_id}\r\n"
+                     f"List-Unsubscribe: <{unsubscribe_url}>\r\n".encode("ascii") + self._shared)
+        self._verify(headers)
+        data = b"".join((headers, self._head, self._text_head, _qp_parts(self._text_qp, text_values),
+                         self._html_head, _qp_parts(self._html_qp, html_values), self._tail))
+        return PreparedMessage(self.mail_from, to_email, message_id, data)
+
+    def _verify(self, headers: bytes) -> None:
+        """As many header lines start as we wrote headers (the rest continue one): nothing was injected."""
+        starts = headers.count(b"\n") - headers.count(b"\n ") - headers.count(b"\n\t")
+        if starts != len(self._names) - 2 or headers.count(b"\n") != headers.count(b"\r\n") \
+                or headers.count(b"\r") != headers.count(b"\r\n"):
+            raise MailError("refused a message whose headers changed when built (header injection)", permanent=True)
+
+
+_DATE: list = [0, ""]
+
+
+def _date() -> str:
+    # The Date header changes once a second; formatting it per message would cost more than the rest.
+    now = utcnow()
+    if _DATE[0] != int(now.timestamp()):
+        _DATE[:] = [int(now.timestamp()), format_datetime(now.replace(microsecond=0))]
+    return _DATE[1]
+
+
+def _join(parts: tuple[str, ...], values: dict[str, str]) -> str:
+    return "".join(values[part] if i % 2 else part for i, part in enumerate(parts))
+
+
+def _header_blocks(head: bytes) -> dict[str, bytes]:
+    """Serialised headers by lower-case name, each with its continuation lines and CRLF."""
+    blocks: dict[str, bytes] = {}
+    name = ""
+    for line in head.split(b"\r\n"):
+        if line.startswith((b" ", b"\t")) and name:
+            blocks[name] += line + b"\r\n"
+        else:
+            name = line.split(b":", 1)[0].decode("ascii").lower()
+            blocks[name] = line + b"\r\n"
+    return blocks
+
+
 class OutboxMailer:
     """Writes each message as an .eml file: the default when SMTP_URL is unset."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
-    def send(self, mime: EmailMessage) -> str:
+    def send(self, mime: EmailMessage | PreparedMessage) -> str:
         """Write the message atomically; return its Message-ID."""
         self.folder.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
@@ -126,7 +317,7 @@ class OutboxMailer:
         with os.fdopen(fd, "wb") as handle:
             handle.write(mime.as_bytes())
         os.replace(tmp, target)
-        return mime["Message-ID"]
+        return _message_id(mime)
 
     def close(self) -> None:
         """Nothing to close for files."""
@@ -163,10 +354,13 @@ class SMTPMailer:
         self._connection = conn
         return conn
 
-    def send(self, mime: EmailMessage) -> str:
+    def send(self, mime: EmailMessage | PreparedMessage) -> str:
         """Send one message; temporary failures raise MailError(permanent=False)."""
         try:
-            self._connect().send_message(mime)
+            if isinstance(mime, PreparedMessage):
+                self._connect().sendmail(mime.mail_from, [mime.to_email], mime.data)
+            else:
+                self._connect().send_message(mime)
         except smtplib.SMTPRecipientsRefused as exc:
             code = next(iter(exc.recipients.values()))[0]
             raise MailError(f"recipient refused ({code})", permanent=code >= 500, code=code) from exc
@@ -176,7 +370,7 @@ class SMTPMailer:
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise MailError(f"SMTP connection failed: {exc}") from exc
-        return mime["Message-ID"]
+        return _message_id(mime)
 
     def close(self) -> None:
         """Close the connection, if one is open."""

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
@@ -111,15 +112,22 @@ def contact_for_token(session: Session, token: str) -> Contact | None:
     return session.scalar(select(Contact).where(Contact.token == token))
 
 
+@functools.lru_cache(maxsize=8)
+def _preferences_serializer(secret_key: str) -> URLSafeSerializer:
+    # Building the serializer derives its key; a send signs one link per recipient,
+    # so the serializer is made once per secret.
+    return URLSafeSerializer(secret_key, salt="preferences")
+
+
 def preferences_link_token(secret_key: str, contact: Contact) -> str:
     """A signed token for the preference centre, bound to the contact's token."""
-    return URLSafeSerializer(secret_key, salt="preferences").dumps([contact.id, contact.token[:12]])
+    return _preferences_serializer(secret_key).dumps([contact.id, contact.token[:12]])
 
 
 def contact_for_preferences(session: Session, secret_key: str, signed: str) -> Contact | None:
     """The contact a signed preference token names, or None if forged or stale."""
     try:
-        contact_id, token_start = URLSafeSerializer(secret_key, salt="preferences").loads(signed)
+        contact_id, token_start = _preferences_serializer(secret_key).loads(signed)
     except (BadSignature, ValueError, TypeError):
         return None
     contact = session.get(Contact, contact_id) if isinstance(contact_id, int) else None

@@ -233,3 +233,47 @@ def test_bounces_from_a_dsn_suppress_permanent_failures_only(rt, users, db_url, 
         assert session.get(service.Contact, contact_ids[3]).status == "bounced"
         assert session.get(service.Contact, contact_ids[4]).status == "active"
         assert suppression.is_suppressed(session, "j3@news3.example")
+
+
+def test_each_message_carries_its_own_recipient_and_links(rt, smtp, users):
+    """The message is built once per send; each copy gets its own To, name and unsubscribe link, in the
+    List-Unsubscribe header and in both bodies, and a name smuggling an encoded line break is refused."""
+    import email as email_lib
+    from email.header import decode_header, make_header
+    from email.policy import default
+
+    release_id = make_release(rt, users)
+    list_ids, contact_ids = make_contacts(rt, 3)
+    names = {contact_ids[0]: "Émilie Durand-Ñúñez de la Peña y Castellón " * 2,
+             contact_ids[1]: "=?utf-8?q?Desk=0D=0ABcc=3A_victim=40evil.example?=",
+             contact_ids[2]: "O'Brien <b>x</b>"}
+    with rt.db.transaction() as session:
+        for contact_id, name in names.items():
+            session.get(service.Contact, contact_id).name = name
+        tokens = {c.email: c.token for c in session.scalars(select(service.Contact))}
+    result = run_send(rt, send(rt, release_id, list_ids))
+    assert (result["sent"], result["failed"]) == (2, 1)
+    assert sorted(received_by(smtp)) == ["j0@news0.example", "j2@news2.example"]
+    for item in smtp.received:
+        [address] = item.rcpt_tos
+        message = email_lib.message_from_bytes(item.data, policy=default)
+        unsubscribe = f"https://press.example.org/unsubscribe/{tokens[address]}"
+        assert message["List-Unsubscribe"] == f"<{unsubscribe}>"
+        assert message.get_content_type() == "multipart/alternative"
+        text, html = message.iter_parts()
+        assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+        assert unsubscribe in text.get_content() and f'href="{unsubscribe}"' in html.get_content()
+        assert len(message.get_all("To")) == 1 and "Bcc" not in message
+        assert message["To"].addresses[0].addr_spec == address
+    first = next(i for i in smtp.received if i.rcpt_tos == ["j0@news0.example"])
+    raw_to = email_lib.message_from_bytes(first.data)["To"]
+    name = " ".join(names[contact_ids[0]].split())
+    assert str(make_header(decode_header(raw_to))) == f"{name} <j0@news0.example>"
+    html = email_lib.message_from_bytes(first.data, policy=default).get_payload()[1].get_content()
+    assert f"This release was sent to {name}." in html
+    third = email_lib.message_from_bytes(
+        next(i for i in smtp.received if i.rcpt_tos == ["j2@news2.example"]).data, policy=default)
+    assert "This release was sent to O&#x27;Brien &lt;b&gt;x&lt;/b&gt;." in third.get_payload()[1].get_content()
+    with rt.db.transaction() as session:
+        refused = session.scalar(select(Delivery).where(Delivery.contact_id == contact_ids[1]))
+        assert refused.status == "failed" and "line break" in refused.last_error

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from comms.web import approve, contact_page, contacts_ui, import_ui, lists_ui, meetings_public, newsroom
     from comms.web import calendar_ui, meeting_documents_ui, meetings_ui, strategy_ui
     from comms.web import release_editor, release_files_ui, releases_ui
+    from comms.web import release_preview_ui, release_send_ui
     from comms.web.context import init_db_session
 
     init_db_session(app)
@@ -34,5 +35,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(releases_ui.bp)
     app.register_blueprint(release_editor.bp)
     app.register_blueprint(release_files_ui.bp)
+    app.register_blueprint(release_send_ui.bp)
+    release_preview_ui.init_app(app)
     subscribe.init_app(app)
     api.init_app(app)

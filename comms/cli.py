@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from comms import __version__, auth, jobs
+from comms import __version__, auth, cli_follow, jobs
 from comms import worker as worker_loop
 from comms.config import ConfigError, load_config
 from comms.runtime import Runtime
@@ -213,7 +213,8 @@ def serve(host: str, port: int, demo: bool, threads: int):
     run_server(current_app._get_current_object(), host=host, port=port, demo=demo, threads=threads)
 
 
-COMMANDS = [db_group, users_group, tokens_group, worker, jobs_group, sends_group, bounces_group, serve]
+COMMANDS = [db_group, users_group, tokens_group, worker, jobs_group, sends_group, bounces_group, serve,
+            cli_follow.follow_group]
 
 
 def register(app) -> None:

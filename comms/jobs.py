@@ -39,6 +39,8 @@ JOB_MODULES: list[str] = [
     "comms.release_workflow",
     "comms.distribution",
     "comms.send_recovery",
+    "comms.follow_jobs",
+    "comms.watch_alerts",
 ]
 # A claimed row whose worker has not finished within this time is presumed
 # dead (killed mid-job) and becomes claimable again.

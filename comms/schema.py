@@ -21,6 +21,9 @@ MODEL_MODULES = [
     "comms.releases",
     "comms.release_files",
     "comms.distribution",
+    "feeds.follow.models",
+    "comms.watchlists",
+    "comms.pickup",
 ]
 
 

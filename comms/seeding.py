@@ -20,6 +20,7 @@ DEMO_SEEDERS: list[str] = [
     "contacts.demo:seed",
     "comms.demo_meeting:seed_programme",
     "comms.demo_releases:seed_releases",
+    "comms.watchlists:seed_demo",
 ]
 
 

@@ -87,6 +87,7 @@ def migrated_template(tmp_path_factory, backend, postgres):
         url = postgres.create()
         db = Database(url)
         migrate.upgrade(db.engine)
+        _drop_default_sources(db)
         db.dispose()
         yield url
         postgres.drop(url)
@@ -94,8 +95,16 @@ def migrated_template(tmp_path_factory, backend, postgres):
         path = tmp_path_factory.mktemp("template") / "template.db"
         db = Database(f"sqlite:///{path}")
         migrate.upgrade(db.engine)
+        _drop_default_sources(db)
         db.dispose()
         yield path
+
+
+def _drop_default_sources(db: Database) -> None:
+    # Migration 0007 seeds the real related sites; tests must never poll the
+    # real web, so every test starts (on SQLite and PostgreSQL) without them.
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM follow_sources"))
 
 
 # Tables whose rows the migrations write (reference data): kept between tests.

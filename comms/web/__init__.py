@@ -12,6 +12,8 @@ def init_app(app: Flask) -> None:
     from comms.web import calendar_ui, meeting_documents_ui, meetings_ui, strategy_ui
     from comms.web import release_editor, release_files_ui, releases_ui
     from comms.web import release_preview_ui, release_send_ui
+    from comms.web import items_ui, sources_ui, watchlists_ui
+    from comms.web import follower_public
     from comms.web.context import init_db_session
 
     init_db_session(app)
@@ -36,6 +38,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(release_editor.bp)
     app.register_blueprint(release_files_ui.bp)
     app.register_blueprint(release_send_ui.bp)
+    app.register_blueprint(sources_ui.bp)
+    app.register_blueprint(items_ui.bp)
+    app.register_blueprint(watchlists_ui.bp)
+    app.register_blueprint(follower_public.bp)
     release_preview_ui.init_app(app)
     subscribe.init_app(app)
     api.init_app(app)

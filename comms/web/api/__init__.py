@@ -11,11 +11,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from comms.web.api import contacts, lists, meetings, releases, sends, users
+from comms.web.api import contacts, lists, meetings, releases, sends, sources, users
 from comms.web.api.schemas import ErrorSchema
 from comms.web.login import csrf
 
-BLUEPRINTS = [users.blp, contacts.blp, lists.blp, meetings.blp, releases.blp, sends.blp]
+BLUEPRINTS = [users.blp, contacts.blp, lists.blp, meetings.blp, releases.blp, sends.blp, sources.blp]
 
 
 class PressroomApi(Api):

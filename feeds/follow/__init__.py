@@ -1,0 +1,1 @@
+"""Following related sites: guarded fetching, robots.txt, discovery, extraction and polling (no Flask)."""

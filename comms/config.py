@@ -54,6 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
             "the sender's name in emails and public pages"),
     Setting("PRESSROOM_SUBSCRIBE_LIMIT_IP", "10 per hour", "subscription requests allowed per client address"),
     Setting("PRESSROOM_LOG_LEVEL", "INFO", "log level of the request and worker logs"),
+    Setting("PRESSROOM_WEBSUB_HUB", "unset", "WebSub hub URL advertised in the feeds and notified whenever a feed changes"),
 )
 
 
@@ -83,6 +84,7 @@ class Config:
     office_name: str = "Anti-Personnel Mine Ban Convention press office"
     subscribe_limit_ip: str = "10 per hour"
     log_level: str = "INFO"
+    websub_hub: str = ""
     testing: bool = False
 
     @property
@@ -168,6 +170,7 @@ def load_config(environ: dict | None = None, **overrides) -> Config:
         office_name=env.get("PRESSROOM_OFFICE_NAME", "").strip() or "Anti-Personnel Mine Ban Convention press office",
         subscribe_limit_ip=env.get("PRESSROOM_SUBSCRIBE_LIMIT_IP", "10 per hour"),
         log_level=env.get("PRESSROOM_LOG_LEVEL", "INFO").upper(),
+        websub_hub=env.get("PRESSROOM_WEBSUB_HUB", "").strip(),
     )
     values.update(overrides)
     config = Config(**values)

@@ -41,6 +41,7 @@ JOB_MODULES: list[str] = [
     "comms.send_recovery",
     "comms.follow_jobs",
     "comms.watch_alerts",
+    "comms.feed_cache",
 ]
 # A claimed row whose worker has not finished within this time is presumed
 # dead (killed mid-job) and becomes claimable again.

@@ -24,6 +24,8 @@ MODEL_MODULES = [
     "feeds.follow.models",
     "comms.watchlists",
     "comms.pickup",
+    "feeds.reach",
+    "feeds.websub",
 ]
 
 

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from comms.web import release_preview_ui, release_send_ui
     from comms.web import items_ui, sources_ui, watchlists_ui
     from comms.web import follower_public
+    from comms.web import feeds
     from comms.web.context import init_db_session
 
     init_db_session(app)
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(items_ui.bp)
     app.register_blueprint(watchlists_ui.bp)
     app.register_blueprint(follower_public.bp)
+    feeds.init_app(app)
     release_preview_ui.init_app(app)
     subscribe.init_app(app)
     api.init_app(app)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from comms import auth, meetings
 from comms.web.access import roles_required
 from comms.web.context import client_ip, db
+from feeds.reach import summary as feed_reach
 from storage import audit
 
 bp = Blueprint("ui", __name__, url_prefix="/staff")
@@ -28,7 +29,7 @@ def dashboard():
     recent_events = audit.recent(session, limit=10) if current_user.user.has_role("officer") else []
     counts = dict(session.execute(select(auth.User.role, func.count()).group_by(auth.User.role)).all())
     return render_template("dashboard.html", upcoming=upcoming, recent_events=recent_events, counts=counts,
-                           today=today)
+                           today=today, reach=feed_reach(session) if current_user.user.has_role("officer") else None)
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from comms import __version__, auth, cli_follow, jobs
+from comms import __version__, auth, cli_backup, cli_follow, jobs
 from comms import worker as worker_loop
 from comms.config import ConfigError, load_config
 from comms.runtime import Runtime
@@ -214,7 +214,7 @@ def serve(host: str, port: int, demo: bool, threads: int):
 
 
 COMMANDS = [db_group, users_group, tokens_group, worker, jobs_group, sends_group, bounces_group, serve,
-            cli_follow.follow_group]
+            cli_follow.follow_group, *cli_backup.COMMANDS]
 
 
 def register(app) -> None:

@@ -12,7 +12,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from comms.web.api import contacts, lists, meetings, releases, sends, sources, users
-from comms.web.api.schemas import ErrorSchema
+from comms.web.api.schemas import ErrorSchema, StandardErrorsPlugin
 from comms.web.login import csrf
 
 BLUEPRINTS = [users.blp, contacts.blp, lists.blp, meetings.blp, releases.blp, sends.blp, sources.blp]
@@ -29,7 +29,7 @@ class PressroomApi(Api):
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints and the bearer security scheme."""
-    api = PressroomApi(app, spec_kwargs={
+    api = PressroomApi(app, spec_kwargs={"extra_plugins": [StandardErrorsPlugin()],
         "info": {"description": "Pressroom's JSON API. Authenticate with `Authorization: Bearer TOKEN`; "
                                 "create tokens with `pressroom tokens create EMAIL` or on the API tokens page."},
     })

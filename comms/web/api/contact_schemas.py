@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from comms.web.api.schemas import PaginationSchema
+from comms.web.api.schemas import PaginationSchema, db_id
 from contacts.models import STATUSES
 
 
@@ -33,7 +33,7 @@ class ContactSchema(ma.Schema):
     country = ma.fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"})
     languages = ma.fields.List(ma.fields.String(), metadata={"description": "ISO 639-1 codes"})
     topics = ma.fields.List(ma.fields.String())
-    lists = ma.fields.List(ma.fields.Integer())
+    lists = ma.fields.List(db_id())
     phones = ma.fields.List(ma.fields.Nested(PhoneSchema))
     notes = ma.fields.String()
     consent = ma.fields.Nested(ConsentSchema)
@@ -52,7 +52,7 @@ class ContactInSchema(ma.Schema):
     country = ma.fields.String(allow_none=True, metadata={"description": "ISO 3166-1 alpha-2 code or English name"})
     languages = ma.fields.List(ma.fields.String(), metadata={"description": "ISO 639-1 codes or names"})
     topics = ma.fields.List(ma.fields.String(), metadata={"description": "topic slugs or labels"})
-    lists = ma.fields.List(ma.fields.Integer())
+    lists = ma.fields.List(db_id())
     phones = ma.fields.List(ma.fields.Nested(PhoneSchema))
     notes = ma.fields.String()
     status = ma.fields.String(validate=ma.validate.OneOf(["active", "unconfirmed"]))
@@ -65,7 +65,7 @@ class ContactQuerySchema(PaginationSchema):
     country = ma.fields.String()
     language = ma.fields.String()
     topic = ma.fields.String()
-    list = ma.fields.Integer()
+    list = db_id()
     status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
 
 
@@ -103,7 +103,7 @@ class ReasonSchema(ma.Schema):
 
 
 class MergeSchema(ma.Schema):
-    other_id = ma.fields.Integer(required=True, metadata={"description": "the contact folded into this one"})
+    other_id = db_id(required=True, metadata={"description": "the contact folded into this one"})
 
 
 class HistoryEventSchema(ma.Schema):
@@ -128,7 +128,7 @@ class ListPatchSchema(ma.Schema):
 
 
 class MembersSchema(ma.Schema):
-    contact_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    contact_ids = ma.fields.List(db_id(), required=True)
 
 
 class MembersResultSchema(ma.Schema):

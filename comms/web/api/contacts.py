@@ -219,6 +219,7 @@ def duplicates():
 @blp.arguments(ImportQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, ImportReportSchema)
 @blp.alt_response(400, schema=ErrorSchema, description="the file cannot be read")
+@blp.alt_response(415, schema=ErrorSchema, description="the body is neither text/csv nor text/vcard")
 def import_contacts(dry_run: bool):
     """Import CSV (header row with field names) or vCard; the write is one transaction."""
     body = request.get_data()

@@ -13,15 +13,18 @@ from comms.web.api.schemas import ErrorSchema, PaginationSchema, page_of
 from comms.web.context import db
 from comms.web.errors import api_abort
 from contacts import lists, service
-from contacts.models import Segment, Topic
+from contacts.models import ContactList, Segment, Topic
 from contacts.search import ContactFilter, search
 
 blp = Blueprint("api_lists", __name__, url_prefix="/api/v1", description="Lists, segments and topics")
 
 
 def _list(list_id: int):
-    with contact_errors():
-        return lists.get_list(db(), list_id)
+    # The list the URL names: missing is 404 (a missing list *in a body* stays 422).
+    found = db().get(ContactList, list_id)
+    if found is None:
+        api_abort(404, "not_found", f"no list {list_id}")
+    return found
 
 
 def _segment(segment_id: int) -> Segment:

@@ -6,10 +6,11 @@ import marshmallow as ma
 
 from comms.meetings import MEETING_KINDS, OFFICE_ROLES
 from comms.strategy import MILESTONE_STATUSES
+from comms.web.api.schemas import db_id
 
 
 class OfficeHolderSchema(ma.Schema):
-    user_id = ma.fields.Integer(required=True)
+    user_id = db_id(required=True)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(OFFICE_ROLES))
     name = ma.fields.String(dump_only=True)
 
@@ -76,17 +77,17 @@ class DocumentFormSchema(ma.Schema):
     kind = ma.fields.String(load_default="other")
     language = ma.fields.String(load_default="en")
     public = ma.fields.Boolean(load_default=True)
-    document_id = ma.fields.Integer(metadata={"description": "add a language to an existing document"})
+    document_id = db_id(metadata={"description": "add a language to an existing document"})
 
 
 class MilestoneSchema(ma.Schema):
-    id = ma.fields.Integer(allow_none=True)
+    id = db_id(allow_none=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
     due_on = ma.fields.Date(required=True)
-    owner_id = ma.fields.Integer(allow_none=True)
+    owner_id = db_id(allow_none=True)
     status = ma.fields.String(load_default="planned", validate=ma.validate.OneOf(MILESTONE_STATUSES))
-    release_id = ma.fields.Integer(allow_none=True,
-                                   metadata={"description": "omit to keep the milestone's linked release"})
+    release_id = db_id(allow_none=True,
+                       metadata={"description": "omit to keep the milestone's linked release"})
 
 
 class StrategySchema(ma.Schema):
@@ -108,7 +109,7 @@ class StrategySchema(ma.Schema):
 
 
 class DecisionSchema(ma.Schema):
-    version = ma.fields.Integer(required=True)
+    version = db_id(minimum=0, required=True)
     comment = ma.fields.String(load_default="")
 
 

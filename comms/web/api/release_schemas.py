@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from comms.releases import LANGUAGES, STATUSES
-from comms.web.api.schemas import PaginationSchema
+from comms.web.api.schemas import PaginationSchema, db_id
 
 
 class QuoteSchema(ma.Schema):
@@ -19,8 +19,8 @@ class ReleaseSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     slug = ma.fields.String()
     language = ma.fields.String(validate=ma.validate.OneOf(LANGUAGES))
-    translation_of = ma.fields.Integer(allow_none=True)
-    meeting_id = ma.fields.Integer(allow_none=True)
+    translation_of = db_id(allow_none=True)
+    meeting_id = db_id(allow_none=True)
     headline = ma.fields.String()
     subheadline = ma.fields.String()
     dateline = ma.fields.String()
@@ -50,11 +50,11 @@ class ReleaseCreateSchema(ReleaseSchema):
 class ReleaseQuerySchema(PaginationSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
     language = ma.fields.String()
-    meeting = ma.fields.Integer()
+    meeting = db_id()
 
 
 class SubmitSchema(ma.Schema):
-    approver_ids = ma.fields.List(ma.fields.Integer(), metadata={"description": "default: the meeting's office holders"})
+    approver_ids = ma.fields.List(db_id(), metadata={"description": "default: the meeting's office holders"})
     policy = ma.fields.String(validate=ma.validate.OneOf(["any", "all"]))
 
 
@@ -64,7 +64,7 @@ class SubmitResultSchema(ma.Schema):
 
 
 class RevisionDecisionSchema(ma.Schema):
-    revision = ma.fields.Integer(required=True)
+    revision = db_id(minimum=0, required=True)
     comment = ma.fields.String(load_default="")
 
 
@@ -80,5 +80,5 @@ class RetractSchema(ma.Schema):
 class PublicQuerySchema(PaginationSchema):
     lang = ma.fields.String()
     topic = ma.fields.String()
-    meeting = ma.fields.Integer()
+    meeting = db_id()
     q = ma.fields.String()

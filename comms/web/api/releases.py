@@ -15,7 +15,7 @@ from comms.web.access import api_user, token_required
 from comms.web.api.release_schemas import (PublicQuerySchema, PublishSchema, ReleaseCreateSchema, ReleaseQuerySchema,
                                            ReleaseSchema, RetractSchema, RevisionDecisionSchema, SubmitResultSchema,
                                            SubmitSchema)
-from comms.web.api.schemas import ErrorSchema, page_of
+from comms.web.api.schemas import ERROR_RESPONSE as ERROR_REF, ErrorSchema, page_of
 from comms.web.context import db
 from comms.web.errors import api_abort
 from comms.web.release_links import public_url, send_review_requests
@@ -163,6 +163,7 @@ def approve(data: dict, release_id: int):
 @blp.doc(security=SECURITY)
 @blp.arguments(RevisionDecisionSchema)
 @blp.response(200, ReleaseSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="not the current revision, or not awaiting approval")
 def request_changes(data: dict, release_id: int):
     """Send the release back to its author with a comment."""
     return _decide(release_id, data, "changes_requested")
@@ -187,6 +188,7 @@ def publish(data: dict, release_id: int):
 @token_required("officer")
 @blp.doc(security=SECURITY)
 @blp.response(200, ReleaseSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="the release is not scheduled")
 def unschedule(release_id: int):
     """Take a scheduled release back to approved."""
     release = _release(release_id)
@@ -239,7 +241,8 @@ RENDER_FORMATS = ("html", "email", "text")
     responses={"200": {"description": "the rendered release",
                        "content": {"text/html": {"schema": {"type": "string"}},
                                    "text/plain": {"schema": {"type": "string"}}}},
-               "404": {"description": "no such release"}, "422": {"description": "unknown format"}})
+               "404": {"description": "no such release", "content": {"application/json": {"schema": ERROR_REF}}},
+               "422": {"description": "unknown format", "content": {"application/json": {"schema": ERROR_REF}}}})
 def render_release_as(release_id: int):
     """The current revision rendered as the public article, the email HTML or the text part.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import marshmallow as ma
+from apispec import BasePlugin
 
 
 class ErrorDetailSchema(ma.Schema):
@@ -20,10 +21,25 @@ class ErrorSchema(ma.Schema):
     error = ma.fields.Nested(ErrorDetailSchema)
 
 
+MAX_PAGE = 1_000_000
+# Ids are INTEGER columns; the app's <int:...> URL converter has the same bound.
+MAX_ID = 2**31 - 1
+
+
+def db_id(minimum: int = 1, **kwargs) -> ma.fields.Integer:
+    """An integer naming a row (or a version number, ``minimum=0``): up to 2**31-1.
+
+    Unbounded integers reach the database driver, which overflows (a 500)
+    instead of answering "no such object"; out of range is a 422 here.
+    """
+    return ma.fields.Integer(validate=ma.validate.Range(min=minimum, max=MAX_ID), **kwargs)
+
+
 class PaginationSchema(ma.Schema):
     """``?page=1&per_page=50`` for list endpoints."""
 
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    # Bounded: a page number past 64-bit range would overflow the database driver (500).
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     per_page = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
 
 
@@ -41,3 +57,44 @@ def page_of(schema: type[ma.Schema]) -> type[ma.Schema]:
         {"items": ma.fields.List(ma.fields.Nested(schema)), "total": ma.fields.Integer()},
         name=f"{schema.__name__.removesuffix('Schema')}Page",
     )
+
+
+ERROR_RESPONSE = {"$ref": "#/components/schemas/Error"}
+STANDARD_ERRORS = {
+    400: "the body is not well-formed JSON",
+    401: "no or invalid token",
+    403: "the token's role may not do this",
+    404: "no such object",
+    413: "the request body is larger than the server accepts",
+    422: "invalid fields or parameters",
+}
+
+
+class StandardErrorsPlugin(BasePlugin):
+    """Document the errors every operation can answer, so the OpenAPI document is true.
+
+    Whatever a view documents itself stays; this adds what the shared
+    machinery answers: 401/403 from ``token_required`` on secured operations,
+    404 where a path names an object, 422 from argument validation, and 400/413
+    for request bodies (malformed JSON, larger than the request limit).
+    """
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Add the standard error responses to each operation of ``path``."""
+        for operation in (operations or {}).values():
+            if not isinstance(operation, dict):
+                continue
+            codes = set()
+            if operation.get("security"):
+                codes |= {401, 403}
+            if "{" in (path or ""):
+                codes.add(404)
+            if any(p.get("in") == "query" for p in operation.get("parameters", []) if isinstance(p, dict)):
+                codes.add(422)
+            if "requestBody" in operation:
+                codes |= {400, 413, 422}
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                if str(code) not in responses and code not in responses:
+                    responses[str(code)] = {"description": STANDARD_ERRORS[code],
+                                            "content": {"application/json": {"schema": ERROR_RESPONSE}}}

@@ -9,7 +9,7 @@ from comms import delivery_report, jobs
 from comms.distribution import Send, SendError, create_send, progress
 from comms.releases import ReleaseError, get_release
 from comms.web.access import current_actor, token_required
-from comms.web.api.schemas import ErrorSchema
+from comms.web.api.schemas import ErrorSchema, db_id
 from comms.web.context import db, runtime
 from comms.web.errors import api_abort
 from contacts.errors import ContactError
@@ -19,8 +19,8 @@ SECURITY = [{"bearerAuth": []}]
 
 
 class SendRequestSchema(ma.Schema):
-    list_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
-    segment_ids = ma.fields.List(ma.fields.Integer(), load_default=list)
+    list_ids = ma.fields.List(db_id(), load_default=list)
+    segment_ids = ma.fields.List(db_id(), load_default=list)
 
 
 class SendProgressSchema(ma.Schema):

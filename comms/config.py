@@ -39,6 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_URL", "unset", "`smtp://host:port` (or `smtps://`, with user:password); unset: .eml files in instance/outbox/"),
     Setting("PRESSROOM_QUEUE_NAME", "pressroom", "RQ queue name, so several Pressroom sites can share one Redis"),
     Setting("PRESSROOM_SEND_RATE", "0", "emails per second a send may go out at (0: as fast as the server takes them)"),
+    Setting("PRESSROOM_SEND_CONNECTIONS", "2", "SMTP connections one send uses side by side"),
     Setting("PRESSROOM_MAIL_FROM", "press@localhost", "From address; also the Message-ID domain"),
     Setting("PRESSROOM_FOLLOW_ALLOWED_NETWORKS", "empty", "comma-separated CIDRs the follower may reach although not public"),
     Setting("PRESSROOM_FOLLOW_USER_AGENT", "Pressroom/VERSION (+BASE_URL/about/follower)", "sent on every fetch"),
@@ -72,6 +73,7 @@ class Config:
     smtp_url: str | None = None
     mail_from: str = "press@localhost"
     send_rate: float = 0.0
+    send_connections: int = 2
     follow_allowed_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     follow_user_agent: str = ""
     max_content_length: int = 32 * 1024 * 1024
@@ -158,6 +160,7 @@ def load_config(environ: dict | None = None, **overrides) -> Config:
         smtp_url=env.get("SMTP_URL") or None,
         mail_from=env.get("PRESSROOM_MAIL_FROM", "press@localhost"),
         send_rate=_number(env, "PRESSROOM_SEND_RATE", "0", float),
+        send_connections=_number(env, "PRESSROOM_SEND_CONNECTIONS", "2", int),
         follow_allowed_networks=_parse_networks(env.get("PRESSROOM_FOLLOW_ALLOWED_NETWORKS", "")),
         follow_user_agent=env.get("PRESSROOM_FOLLOW_USER_AGENT", ""),
         max_content_length=_number(env, "PRESSROOM_MAX_CONTENT_LENGTH", str(32 * 1024 * 1024)),

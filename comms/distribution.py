@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from email.utils import make_msgid
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, bindparam, func, select, update
@@ -232,14 +233,48 @@ def _finish(runtime, delivery_id: int, *, error: MailError) -> None:
             delivery.next_attempt_at = utcnow() + dt.timedelta(seconds=min(300, 5 * 2 ** (delivery.attempts - 1)))
 
 
+def _send_rows(runtime, send_id: int, me: str, compose, pace: float, batch_size: int,
+               deadline: float | None) -> None:
+    """One SMTP connection's share of a send: claim a batch, send it, mark each row, repeat."""
+    mailer = runtime.mailer()
+    ledger = runtime.db.engine.connect()  # one connection for the per-message commits
+    try:
+        while deadline is None or time.monotonic() <= deadline:
+            batch = _claim_batch(runtime, send_id, me, batch_size)
+            if not batch:
+                return
+            for position, (delivery_id, message_id, contact) in enumerate(batch):
+                if deadline is not None and time.monotonic() > deadline:
+                    _release(runtime, [row[0] for row in batch[position:]], me)
+                    return
+                try:
+                    mailer.send(_wire(compose(contact, message_id), runtime.config))
+                except MailError as exc:
+                    _finish(runtime, delivery_id, error=exc)
+                else:
+                    _mark_sent(ledger, delivery_id)
+                if pace:
+                    time.sleep(pace)
+    finally:
+        ledger.close()
+        mailer.close()
+
+
 @job("sends.run")
-def run_send(runtime, send_id: int, compose=None, rate: float | None = None, max_seconds: float | None = None) -> dict:
-    """Send every pending row of a send; safe to run again after a crash."""
+def run_send(runtime, send_id: int, compose=None, rate: float | None = None, max_seconds: float | None = None,
+             connections: int | None = None) -> dict:
+    """Send every pending row of a send; safe to run again after a crash.
+
+    ``connections`` SMTP connections (PRESSROOM_SEND_CONNECTIONS) send side by side,
+    each claiming its own batches, so one slow round trip never idles the send;
+    together they keep to ``rate``.
+    """
     from comms.distribution_compose import composer_for  # rendering lives beside, not inside, the ledger
     from comms.send_recovery import ClaimHeartbeat
 
     me = worker_id()
     rate = runtime.config.send_rate if rate is None else rate
+    connections = max(1, connections or runtime.config.send_connections)
     with runtime.db.transaction() as session:
         send = session.get(Send, send_id)
         if send is None:
@@ -247,30 +282,16 @@ def run_send(runtime, send_id: int, compose=None, rate: float | None = None, max
         send.status = "running"
         release_id = send.release_id
     compose = compose or composer_for(runtime, release_id)
-    mailer = runtime.mailer()
-    started = time.monotonic()
-    ledger = runtime.db.engine.connect()  # one connection for the per-message commits
-    try:
-        with ClaimHeartbeat(runtime, send_id, me):
-            while max_seconds is None or time.monotonic() - started <= max_seconds:
-                batch = _claim_batch(runtime, send_id, me, _batch_size(rate))
-                if not batch:
-                    break
-                for position, (delivery_id, message_id, contact) in enumerate(batch):
-                    if max_seconds is not None and time.monotonic() - started > max_seconds:
-                        _release(runtime, [row[0] for row in batch[position:]], me)
-                        break
-                    try:
-                        mailer.send(_wire(compose(contact, message_id), runtime.config))
-                    except MailError as exc:
-                        _finish(runtime, delivery_id, error=exc)
-                    else:
-                        _mark_sent(ledger, delivery_id)
-                    if rate:
-                        time.sleep(1 / rate)
-    finally:
-        ledger.close()
-        mailer.close()
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    share = (runtime, send_id, me, compose, connections / rate if rate else 0.0,
+             max(1, _batch_size(rate) // connections), deadline)
+    with ClaimHeartbeat(runtime, send_id, me):
+        if connections == 1:
+            _send_rows(*share)
+        else:
+            with ThreadPoolExecutor(max_workers=connections, thread_name_prefix=f"send-{send_id}") as pool:
+                for running in [pool.submit(_send_rows, *share) for _ in range(connections)]:
+                    running.result()  # a failure in any connection fails the job, as with one
     with runtime.db.transaction() as session:
         send = session.get(Send, send_id)
         remaining = session.scalar(select(func.count()).where(Delivery.send_id == send_id,

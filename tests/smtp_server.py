@@ -21,6 +21,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    peer: tuple = ()  # the client's (address, port): one per SMTP connection
 
     @property
     def message(self):
@@ -41,7 +42,8 @@ class RecordingHandler:
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content,
+                                          tuple(session.peer or ())))
         return "250 Message accepted"
 
 

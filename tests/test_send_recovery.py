@@ -74,15 +74,22 @@ def test_the_heartbeat_keeps_a_live_workers_claims_and_only_its_own(rt, users):
     assert resume_stalled(rt) == 0
 
 
-def test_retries_that_come_due_after_the_run_are_resumed(rt, users):
+def test_retries_that_come_due_after_the_run_are_resumed(rt, smtp, users):
     release_id = make_release(rt, users)
-    list_ids, _ = make_contacts(rt, 2)
+    list_ids, contact_ids = make_contacts(rt, 2)
     send_id = send(rt, release_id, list_ids)
-    with rt.db.transaction() as session:
+    with rt.db.transaction() as session:  # a run ended with both rows waiting to retry after an SMTP 4xx
         session.get(Send, send_id).status = "running"
         session.execute(update(Delivery).where(Delivery.send_id == send_id)
-                        .values(next_attempt_at=utcnow() + dt.timedelta(minutes=5)))
+                        .values(attempts=1, claimed_at=utcnow() - 2 * CLAIM_LEASE,
+                                next_attempt_at=utcnow() + dt.timedelta(minutes=5)))
     assert resume_stalled(rt) == 0  # the retry is not due yet
-    later = utcnow() + dt.timedelta(minutes=6)
-    assert resume_stalled(rt, now=later) == 1
-    assert resume_stalled(rt, now=later) == 0  # queued once, not at every tick
+    with rt.db.transaction() as session:
+        session.execute(update(Delivery).where(Delivery.send_id == send_id)
+                        .values(next_attempt_at=utcnow() - dt.timedelta(seconds=1)))
+    assert resume_stalled(rt) == 1
+    rt.queue.join()
+    assert sorted(received_by(smtp)) == sorted(f"j{n}@news{n % 7}.example" for n in range(len(contact_ids)))
+    assert resume_stalled(rt) == 0  # done: nothing to resume, at this tick or any later one
+    with rt.db.transaction() as session:
+        assert session.get(Send, send_id).status == "done"

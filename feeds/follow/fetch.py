@@ -152,6 +152,9 @@ class Fetcher:
             status, response_headers, body = self._request(target, address, headers or {}, deadline, limits)
             location = response_headers.get("Location")
             if status in REDIRECTS and location:
+                # urljoin silently drops tabs and newlines; the guard must see them (item 3).
+                if any(ord(c) < 32 or c == "\x7f" for c in location.strip()):
+                    raise Refused("redirect Location contains control characters (tabs, newlines)")
                 current = urljoin(current, location.strip())
                 redirects.append((status, current))
                 continue

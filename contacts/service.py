@@ -66,8 +66,14 @@ def _check_text(name: str, value, errors: dict) -> str | None:
     elif text[:1] in ("=", "@") and name != "notes":
         # Refused at the door so the database never holds a spreadsheet formula.
         errors[name] = "must not start with = or @ (looks like a spreadsheet formula)"
-    elif any(ord(ch) < 32 for ch in text if ch not in "\t\n") and name != "notes":
-        errors[name] = "contains control characters"
+    elif name == "notes":
+        return text
+    elif any(ord(ch) < 32 or ch in "\u2028\u2029" for ch in text if ch != "\t"):
+        # One-line fields end up in email headers (a name in To:): no line breaks at all.
+        errors[name] = "contains line breaks or control characters"
+    elif "=?" in text and "?=" in text:
+        # An RFC 2047 encoded word can decode into a line break once it is in a header.
+        errors[name] = "looks like an encoded email header word (=?...?=)"
     return text
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from comms.releases import Release
 from contacts.vocab import fold
@@ -35,8 +35,11 @@ def search_public(session: Session, *, language: str = "", topic: str = "", meet
     for word in fold(q).split():
         query = query.where(Release.public_search.like(f"%{_escape(word)}%", escape="\\"))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    # The listing shows each release's published revision: load the page's revisions in one
+    # query rather than one lazy load per release.
     rows = session.scalars(query.order_by(Release.first_published_at.desc(), Release.id.desc())
-                           .offset((max(page, 1) - 1) * per_page).limit(per_page))
+                           .offset((max(page, 1) - 1) * per_page).limit(per_page)
+                           .options(selectinload(Release.revisions)))
     return list(rows), total
 
 

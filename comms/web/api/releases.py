@@ -6,7 +6,8 @@ from contextlib import contextmanager
 
 from flask import current_app
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from comms import approvals, auth, newsroom
 from comms import release_workflow as workflow
@@ -62,8 +63,11 @@ def list_releases(page: int, per_page: int, status=None, language=None, meeting=
         query = query.where(Release.language == language)
     if meeting:
         query = query.where(Release.meeting_id == meeting)
-    found = list(db().scalars(query.order_by(Release.updated_at.desc(), Release.id.desc())))
-    return {"items": [_dump(r) for r in found[(page - 1) * per_page: page * per_page]], "total": len(found)}
+    total = db().scalar(select(func.count()).select_from(query.subquery()))
+    # Only the page's rows, with their revisions in one query: every item shows its current revision.
+    found = db().scalars(query.order_by(Release.updated_at.desc(), Release.id.desc())
+                         .offset((page - 1) * per_page).limit(per_page).options(selectinload(Release.revisions)))
+    return {"items": [_dump(r) for r in found], "total": total}
 
 
 @blp.route("/releases", methods=["POST"])

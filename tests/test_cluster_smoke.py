@@ -12,6 +12,7 @@ on Redis 127.0.0.1:6379; without them the test skips (on CI it fails).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -21,9 +22,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
 
-from cluster_procs import postgres_problem, redis_problem  # noqa: E402
+
+def _load_cluster_procs():
+    # Loaded by path: bench/ must never go on sys.path, where its contacts.py would shadow
+    # the contacts package for every later test (and for the processes they spawn).
+    spec = importlib.util.spec_from_file_location("bench_cluster_procs", ROOT / "bench" / "cluster_procs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_procs = _load_cluster_procs()
+postgres_problem, redis_problem = _procs.postgres_problem, _procs.redis_problem
 
 
 def _servers_or_skip() -> None:

@@ -6,7 +6,6 @@ GET /api/v1/releases/{id}/report; and the send estimate agreeing with create_sen
 import re
 from html import unescape
 
-import pytest
 from sqlalchemy import select
 
 from comms import delivery_report
@@ -14,20 +13,7 @@ from comms.distribution import Send, create_send
 from comms.releases import get_release
 from contacts import lists, service, suppression
 from contacts.models import ContactList
-from smtp_server import SMTPServer
-from test_send_ui import STAFF, make_list, make_release, token
-
-
-@pytest.fixture
-def smtp():
-    with SMTPServer() as server:
-        yield server
-
-
-@pytest.fixture
-def config(config, smtp):
-    """Mail goes to the real SMTP server."""
-    return config.with_overrides(smtp_url=smtp.url, mail_from="press@isu.example.org")
+from test_send_ui import STAFF, config, make_list, make_release, smtp, token  # noqa: F401 (fixtures)
 
 
 def received_to(smtp, address):

@@ -42,11 +42,12 @@ def rt(config, smtp, users):
     runtime.close()
 
 
-def make_release(rt, users, *, embargo=None, publish=True):
+def make_release(rt, users, *, embargo=None, publish=True, headline="Geneva meeting opens"):
+    """An approved (and by default published) release by the officer, approved by the approver."""
     with rt.db.transaction() as session:
         officer = session.get(auth.User, users["officer"].id)
         approver = session.get(auth.User, users["approver"].id)
-        release = workflow.create_release(session, {"headline": "Geneva meeting opens", "dateline": "GENEVA",
+        release = workflow.create_release(session, {"headline": headline, "dateline": "GENEVA",
                                                     "body_markdown": "Body **text**.", "embargo_until": embargo},
                                           officer)
         [(request, _token)] = workflow.submit(session, SECRET, release, [approver], officer)

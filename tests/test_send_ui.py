@@ -15,40 +15,18 @@ from comms.distribution import Delivery, Send
 from comms.web.release_preview_ui import TEST_LIMIT
 from conftest import csrf_from
 from contacts import lists, service, suppression
-from smtp_server import SMTPServer
 from storage.audit import Actor
 from storage.db import utcnow
+from test_distribution import make_release, smtp  # noqa: F401 (smtp is a fixture)
 
 STAFF = Actor(label="officer@example.org")
-SECRET = "test-secret-key"
 HEADLINE = "Geneva meeting opens"
-
-
-@pytest.fixture
-def smtp():
-    with SMTPServer() as server:
-        yield server
 
 
 @pytest.fixture
 def config(config, smtp):
     """Mail goes to the real SMTP server."""
     return config.with_overrides(smtp_url=smtp.url, mail_from="press@isu.example.org")
-
-
-def make_release(runtime, users, *, embargo=None, publish=True, headline=HEADLINE) -> int:
-    """An approved (and by default published) release by the officer, approved by the approver."""
-    with runtime.db.transaction() as session:
-        officer = session.get(auth.User, users["officer"].id)
-        approver = session.get(auth.User, users["approver"].id)
-        release = workflow.create_release(session, {"headline": headline, "dateline": "GENEVA",
-                                                    "body_markdown": "Body **text**.", "embargo_until": embargo},
-                                          officer)
-        [(request, _token)] = workflow.submit(session, SECRET, release, [approver], officer)
-        workflow.decide(session, release, request, "approved", via="staff", actor=approver)
-        if publish:
-            workflow.publish(session, release, officer)
-        return release.id
 
 
 def make_list(runtime, name, count, *, trusted=False, start=0) -> tuple[int, list[int]]:

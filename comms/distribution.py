@@ -174,22 +174,32 @@ def _claim_batch(runtime, send_id: int, me: str, size: int = CLAIM_BATCH) -> lis
     now = utcnow()
     due = ((Delivery.status == "pending") & (Delivery.next_attempt_at.is_(None) | (Delivery.next_attempt_at <= now))) \
         | ((Delivery.status == "sending") & (Delivery.claimed_at < now - CLAIM_LEASE))
-    with runtime.db.transaction() as session:
-        ids = list(session.scalars(select(Delivery.id).where(Delivery.send_id == send_id, due)
-                                   .order_by(Delivery.id).limit(size)))
-        if not ids:
+    claimed: list = []
+    while not claimed:  # rows another connection claimed first: look again, until none is due
+        claimed = _claim_some(runtime, send_id, me, size, due, now)
+        if claimed is None:
             return []
-        # One conditional UPDATE is the claim: a row another worker took meanwhile no longer
-        # matches ``due`` and is not returned.
-        claimed = session.execute(
-            update(Delivery).where(Delivery.id.in_(ids), due)
-            .values(status="sending", claimed_at=now, claimed_by=me, attempts=Delivery.attempts + 1)
-            .returning(Delivery.id, Delivery.message_id, Delivery.contact_id)
-            .execution_options(synchronize_session=False)).all()
+    with runtime.db.transaction() as session:
         contacts = {row.id: row for row in session.execute(
             select(Contact.id, Contact.email, Contact.name, Contact.token)
             .where(Contact.id.in_([contact_id for _d, _m, contact_id in claimed])))}
     return sorted((d, m, contacts[c]) for d, m, c in claimed if c in contacts)
+
+
+def _claim_some(runtime, send_id: int, me: str, size: int, due, now) -> list | None:
+    """One claim attempt: the rows won (maybe none, if others were faster), or None when nothing is due."""
+    with runtime.db.transaction() as session:
+        ids = list(session.scalars(select(Delivery.id).where(Delivery.send_id == send_id, due)
+                                   .order_by(Delivery.id).limit(size)))
+        if not ids:
+            return None
+        # One conditional UPDATE is the claim: a row another worker took meanwhile no longer
+        # matches ``due`` and is not returned.
+        return session.execute(
+            update(Delivery).where(Delivery.id.in_(ids), due)
+            .values(status="sending", claimed_at=now, claimed_by=me, attempts=Delivery.attempts + 1)
+            .returning(Delivery.id, Delivery.message_id, Delivery.contact_id)
+            .execution_options(synchronize_session=False)).all()
 
 
 _MARK_SENT = (update(Delivery.__table__).where(Delivery.__table__.c.id == bindparam("delivery_id"))

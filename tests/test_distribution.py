@@ -111,7 +111,7 @@ def test_several_connections_share_a_send_and_mail_each_contact_once(rt, smtp, u
     with rt.db.transaction() as session:
         message_ids = [d.message_id for d in session.scalars(select(Delivery).where(Delivery.send_id == send_id))]
     assert sorted(message_ids) == sorted(ids[0] for ids in got.values())  # the ledger's Message-IDs went out
-    assert len({item.peer for item in smtp.received}) >= 2  # the SMTP connections really shared the work
+    assert len({item.peer for item in smtp.received}) == 3  # a lost claim race never ends a connection early
 
 
 def test_headers_and_structure(rt, smtp, users):

@@ -18,7 +18,7 @@ exactly once, no duplicate followed items.
     .venv/bin/python bench/cluster.py [--contacts 5000 --releases 20 --sources 50]
 
 In the second phase the killed worker's send must be finished by the workers
-themselves (comms/send_recovery.py: claims renewed by a heartbeat, the
+themselves (comms/distribution/recovery.py: claims renewed by a heartbeat, the
 ``sends.resume_stalled`` finder queues a send again once its claims are older
 than the lease); the bench gives up after --stall-seconds without progress and
 prints the stalled sends.
@@ -51,7 +51,7 @@ from cluster_procs import (REDIS_URL, FixtureSites, ScratchPostgres, SmtpSink, e
                            postgres_problem, pressroom, pressroom_parallel, redis_problem, start_gunicorn,
                            start_worker, wait_healthy)
 from cluster_watch import Watch, log  # noqa: E402
-from comms.distribution import CLAIM_LEASE  # noqa: E402
+from comms.distribution.service import CLAIM_LEASE  # noqa: E402
 
 OFFICER, APPROVER = "officer@isu.example.org", "president@isu.example.org"
 

@@ -269,13 +269,13 @@ class FixtureSites:
     """``count`` copies of the fixture sites, each on a port of its own.
 
     /work/shared's sites and server when present, else the project's own
-    (tests/follow_sites and tests/follow_server.py), which have the same layout.
+    (tests/follow_sites and tests/support/follow_server.py), which have the same layout.
     """
 
     def __init__(self, work: Path, count: int):
         shared = SHARED_FIXTURES / "sites"
         originals = shared if shared.exists() else OWN_SITES
-        server = SHARED_FIXTURES / "serve_sites.py" if shared.exists() else ROOT / "tests" / "follow_server.py"
+        server = SHARED_FIXTURES / "serve_sites.py" if shared.exists() else ROOT / "tests" / "support" / "follow_server.py"
         self.origin = "shared fixtures" if shared.exists() else "tests/follow_sites"
         root = work / "sites"
         root.mkdir()

@@ -32,12 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from comms import auth, feed_cache  # noqa: E402
-from comms import release_workflow as workflow  # noqa: E402
+from comms.accounts import users as auth  # noqa: E402
+from comms.syndication import cache as feed_cache
+from comms.releases import workflow  # noqa: E402
 from comms.config import load_config  # noqa: E402
-from comms.feed_items import FeedSite  # noqa: E402
+from comms.syndication.items import FeedSite  # noqa: E402
 from comms.runtime import Runtime  # noqa: E402
-from conftest import free_port  # noqa: E402
+from support.ports import free_port  # noqa: E402  (tests/support)
 from feeds.build import FORMATS, Enclosure, FeedInfo, FeedItem, build_feed  # noqa: E402
 from loadgen import throughput  # noqa: E402  (bench/loadgen.py, beside this file)
 from storage import migrate  # noqa: E402

@@ -1,7 +1,7 @@
 """Benchmark: following 500 sources end to end (goal: a second, all-304 poll in <= 5 s, parsing nothing).
 
 Copies of the fixture sites (../shared/fixtures/sites, or tests/follow_sites on a
-fresh clone) are served by tests/follow_server.py, one port per copy, and one
+fresh clone) are served by tests/support/follow_server.py, one port per copy, and one
 source per copy is added with no selectors (kind "auto": discovery, robots.txt,
 feeds or listing pages, dedupe, alerts). Both polls run the way
 `pressroom follow poll` does: due sources claimed, hosts polled in parallel.
@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 from sqlalchemy import delete, func, select  # noqa: E402
 
-from comms import follow_jobs  # noqa: E402
+from comms.following import jobs as follow_jobs  # noqa: E402
 from comms.config import load_config  # noqa: E402
 from comms.runtime import Runtime  # noqa: E402
-from comms.schema import load_all_models  # noqa: E402
+from comms.features import load_all_models  # noqa: E402
 from feeds.follow import extract  # noqa: E402
 from feeds.follow.models import Item, Source, host_key  # noqa: E402
 from feeds.follow.reading import charset_of  # noqa: E402
@@ -63,7 +63,7 @@ def build_root(target: Path, sources: int) -> list[tuple[str, dict]]:
 
 def start_server(root: Path, work: Path) -> tuple[subprocess.Popen, dict]:
     ports = work / "ports.json"
-    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "follow_server.py"), str(root),
+    process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "support" / "follow_server.py"), str(root),
                                 "--ports-file", str(ports)], stdout=subprocess.DEVNULL)
     for _ in range(1200):
         if ports.exists():

@@ -47,8 +47,10 @@ from sqlalchemy import delete, select  # noqa: E402
 
 from cluster_procs import (ScratchPostgres, environment, free_port, postgres_problem, start_gunicorn,  # noqa: E402
                            wait_healthy)
-from comms import auth, meetings, release_files  # noqa: E402
-from comms import release_workflow as workflow  # noqa: E402
+from comms.accounts import users as auth  # noqa: E402
+from comms.meetings import service as meetings
+from comms.releases import files as release_files
+from comms.releases import workflow  # noqa: E402
 from comms.config import load_config  # noqa: E402
 from comms.runtime import Runtime  # noqa: E402
 from contacts import csv_io, importing  # noqa: E402
@@ -125,14 +127,14 @@ def build(runtime: Runtime, releases: int, contacts: int) -> dict:
                           "topics": [topics[n % len(topics)]] if topics else [],
                           "meeting_id": meeting_ids[n % len(meeting_ids)]}
                 release = workflow.create_release(session, fields, officer)
-                _approve_and_publish(session, release, officer, approver, secret, when)
-                slugs.append(release.slug)
-                made += 1
-                if n % 10 in (1, 6):
+                if n % 10 in (1, 6):  # attachments are content: attached before approval
                     kind, data = ("photo", PNG) if n % 10 == 1 else ("pdf", PDF)
                     release_files.attach(session, release, runtime.config.documents_path, kind=kind,
                                          filename=f"release-{n}.{'png' if kind == 'photo' else 'pdf'}", data=data,
-                                         caption="Delegates in the plenary", max_bytes=10**6, actor=STAFF)
+                                         caption="Delegates in the plenary", max_bytes=10**6, editor=officer)
+                _approve_and_publish(session, release, officer, approver, secret, when)
+                slugs.append(release.slug)
+                made += 1
                 if n % 20 == 0 and made < releases:
                     french = workflow.create_release(session, {**fields, "language": "fr", "translation_of":
                                                                release.id, "headline": f"Progrès, mise à jour {n}"},

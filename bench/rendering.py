@@ -7,6 +7,9 @@ notes, contacts, a photo, a PDF and two translations):
   inline-style passes), MJML (mjml-python), the text part, and one
   personalisation, i.e. the finished HTML and text of one email;
 - the same broken into stages, and the public page's article ("html" format);
+- MJML and CSS inlining in this process and, as rendering does it, in a child
+  process of comms.rendering.worker (docs/design/security.md item 31): the difference is the cost
+  of the isolation;
 - personalise(): the per-recipient cost once the email is compiled (cached);
 - when `node` is on the PATH: the same MJML compiled by the official `mjml` npm
   package in ONE long-running node process (`mjml()` in a loop), installed by
@@ -38,8 +41,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from comms import rendering  # noqa: E402
-from comms.releases import Release, ReleaseRevision  # noqa: E402
+from comms.rendering import formats as rendering  # noqa: E402
+from comms.releases.service import Release, ReleaseRevision  # noqa: E402
 
 BASE = "https://press.example"
 PARAGRAPH = ("Delegations reviewed progress in [mine clearance]({base}/news/clearance?lang=en), stockpile "
@@ -177,6 +180,8 @@ def main() -> None:
     source = render_mjml()
     from mjml import mjml2html
 
+    from comms.rendering.document import compile_mjml_here
+
     html, text = full_render()
     compiled = rendering.compile_email(release, context=context)
     figures = {
@@ -185,6 +190,8 @@ def main() -> None:
         "stage_document_us_median": median_us(lambda: rendering._document(release, context, absolute=True), 300),
         "stage_jinja_mjml_us_median": median_us(render_mjml, 300),
         "stage_mjml_us_median": median_us(lambda: mjml2html(source, fonts={}, disable_comments=True), 300),
+        "stage_compile_in_process_us_median": median_us(lambda: compile_mjml_here(source), 300),
+        "stage_compile_isolated_us_median": median_us(lambda: rendering.compile_mjml(source), 300),
         "stage_body_styles_us_median": median_us(lambda: rendering.style_html(str(doc["body_html"]), "body"), 300),
         "stage_text_us_median": median_us(lambda: rendering._render_template(
             rendering.text_environment(), "release.txt", doc=doc, slots=slots, links=rendering.Footnotes()), 300),
@@ -193,6 +200,8 @@ def main() -> None:
         "email_html_bytes": len(html.encode()), "text_bytes": len(text.encode()), "mjml_source_bytes": len(source),
     }
     figures["python_mjml_per_s"] = 1e6 / figures["stage_mjml_us_median"]
+    figures["isolation_overhead_us_median"] = (figures["stage_compile_isolated_us_median"]
+                                               - figures["stage_compile_in_process_us_median"])
     node, skipped = (None, "skipped (--no-node)") if args.no_node else node_mjml(source, args.node_dir, args.seconds)
     if node:
         figures.update(node_mjml_per_s=node["per_s"], node_mjml_version=node["version"],
@@ -206,6 +215,9 @@ def main() -> None:
         ("  Jinja -> MJML source (inline styles included)", f"{figures['stage_jinja_mjml_us_median']:,.0f} µs"),
         ("    of which: inline styles of the body", f"{figures['stage_body_styles_us_median']:,.0f} µs"),
         ("  MJML -> HTML (mjml-python)", f"{figures['stage_mjml_us_median']:,.0f} µs"),
+        ("  MJML + CSS inlining, in this process", f"{figures['stage_compile_in_process_us_median']:,.0f} µs"),
+        ("  MJML + CSS inlining, in a child (as used)", f"{figures['stage_compile_isolated_us_median']:,.0f} µs"),
+        ("    of which: the child's pipe round trip", f"{figures['isolation_overhead_us_median']:,.0f} µs"),
         ("  text part (Jinja, wrap, footnotes)", f"{figures['stage_text_us_median']:,.0f} µs"),
         ("public article (format html)", f"{figures['web_html_per_s']:,.0f} /s"),
         ("compile_email, cache hit", f"{figures['cached_compile_us_median']:,.1f} µs"),

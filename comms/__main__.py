@@ -1,5 +1,5 @@
 """``python -m comms`` runs the pressroom command line."""
 
-from comms.cli import main
+from comms.console import main
 
 main()

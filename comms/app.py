@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from comms import __version__
+from comms import __version__, features, web
 from comms.config import Config, load_config
 from comms.runtime import Runtime
 
@@ -61,9 +62,13 @@ def create_app(config: Config | dict | None = None) -> Flask:
                                 x_host=config.trusted_proxies)
     app.extensions["pressroom"] = Runtime(config)
 
-    from comms import cli
-    from comms.web import init_app
-
-    init_app(app)
-    cli.register(app)
+    web.init_app(app)
+    register_commands(app)
     return app
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every capability's ``pressroom`` commands to ``app.cli`` (flaskr's db.py way)."""
+    for module in features.command_modules():
+        for command in importlib.import_module(module).COMMANDS:
+            app.cli.add_command(command)

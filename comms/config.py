@@ -52,9 +52,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRESSROOM_LOGIN_LIMIT_IP", "20 per minute", "login attempts allowed per client address"),
     Setting("PRESSROOM_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes", "failed login attempts allowed per account"),
     Setting("PRESSROOM_OFFICE_NAME", "Anti-Personnel Mine Ban Convention press office",
-            "the sender's name in emails and public pages"),
+            "the office's name: the public site's header and page titles, and the From name of every email"),
     Setting("PRESSROOM_SUBSCRIBE_LIMIT_IP", "10 per hour", "subscription requests allowed per client address"),
     Setting("PRESSROOM_LOG_LEVEL", "INFO", "log level of the request and worker logs"),
+    Setting("PRESSROOM_SIDE_EVENT_MARGIN_DAYS", "2",
+            "days before a meeting's first day or after its last that a side event may still take place"),
     Setting("PRESSROOM_WEBSUB_HUB", "unset", "WebSub hub URL advertised in the feeds and notified whenever a feed changes"),
 )
 
@@ -85,8 +87,11 @@ class Config:
     login_limit_account: str = "5 per 15 minutes"
     office_name: str = "Anti-Personnel Mine Ban Convention press office"
     subscribe_limit_ip: str = "10 per hour"
+    # Days after a meeting ends before its participants' personal data is anonymised.
+    participant_retention_days: int = 180
     log_level: str = "INFO"
     websub_hub: str = ""
+    side_event_margin_days: int = 2
     testing: bool = False
 
     @property
@@ -172,8 +177,10 @@ def load_config(environ: dict | None = None, **overrides) -> Config:
         login_limit_account=env.get("PRESSROOM_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
         office_name=env.get("PRESSROOM_OFFICE_NAME", "").strip() or "Anti-Personnel Mine Ban Convention press office",
         subscribe_limit_ip=env.get("PRESSROOM_SUBSCRIBE_LIMIT_IP", "10 per hour"),
+        participant_retention_days=_number(env, "PRESSROOM_PARTICIPANT_RETENTION_DAYS", "180"),
         log_level=env.get("PRESSROOM_LOG_LEVEL", "INFO").upper(),
         websub_hub=env.get("PRESSROOM_WEBSUB_HUB", "").strip(),
+        side_event_margin_days=_number(env, "PRESSROOM_SIDE_EVENT_MARGIN_DAYS", "2"),
     )
     values.update(overrides)
     config = Config(**values)

@@ -1,6 +1,7 @@
 """The one runtime object that the web app, the CLI and the worker share.
 
-It owns the configuration, the database and the job queue, so every entry point
+It owns the configuration, the database and the job queue (the platform's
+mail transport and queue, composed here, so it sits on top of comms.platform), so every entry point
 (a request, a CLI command, a job on another host) reaches the same services the
 same way, in the manner of Datasette's single application object.
 """
@@ -10,8 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 
-from comms.config import Config
-from comms.mail import make_mailer
+from comms.config import Config, load_config
+from comms.platform.jobs import run_job
+from comms.platform.mail import make_mailer
+from comms.platform.worker import make_queue
 from storage.db import Database
 
 log = logging.getLogger("pressroom")
@@ -35,8 +38,6 @@ class Runtime:
         """The job queue: RQ on Redis when REDIS_URL is set, else in-process."""
         with self._lock:
             if self._queue is None:
-                from comms.worker import make_queue
-
                 self._queue = make_queue(self)
             return self._queue
 
@@ -77,7 +78,15 @@ def process_runtime() -> Runtime:
     global _process_runtime
     with _process_lock:
         if _process_runtime is None:
-            from comms.config import load_config
-
             _process_runtime = Runtime(load_config())
         return _process_runtime
+
+
+def execute(name: str, args: list):
+    """Entry point for RQ: run a named job with this process's runtime.
+
+    RQ stores this function's dotted path with every queued job; the worker
+    resolves paths from before issue 14's move through comms.platform.worker's
+    RQ_ALIASES.
+    """
+    return run_job(process_runtime(), name, args)

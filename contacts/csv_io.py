@@ -1,4 +1,8 @@
-"""CSV in and out: delimiter and BOM detection, header aliases, formula neutralising."""
+"""CSV in and out: delimiter and BOM detection, header aliases, formula neutralising.
+
+:func:`read_table` and :func:`csv_lines` are the general part, which the
+delegations' CSV (contacts.delegation_io) shares; the rest is the contacts' file.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,15 @@ from typing import Iterable
 from contacts.errors import ContactError
 from contacts.models import Contact, ContactList
 
-COLUMNS = ["name", "email", "outlet", "role", "country", "languages", "topics", "lists", "phones", "notes",
-           "status", "consent_basis", "consent_source", "consent_at"]
+COLUMNS = ["name", "email", "outlet", "role", "country", "delegation", "languages", "topics", "lists", "phones",
+           "notes", "status", "consent_basis", "consent_source", "consent_at"]
 HEADER_ALIASES = {
     "e-mail": "email", "e_mail": "email", "email_address": "email", "mail": "email",
     "full_name": "name", "contact": "name", "journalist": "name",
     "organisation": "outlet", "organization": "outlet", "media": "outlet", "publication": "outlet",
     "company": "outlet", "beat": "role", "title": "role", "position": "role",
     "language": "languages", "topic": "topics", "list": "lists", "phone": "phones", "telephone": "phones",
-    "note": "notes", "comment": "notes", "comments": "notes",
+    "note": "notes", "comment": "notes", "comments": "notes", "delegation_id": "delegation",
 }
 # Spreadsheets run cells starting with these as formulas (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,9 +57,9 @@ def detect_delimiter(header_line: str) -> str:
     return ";" if unquoted.count(";") > unquoted.count(",") else ","
 
 
-def _header_name(raw: str) -> str:
+def _header_name(raw: str, aliases: dict[str, str]) -> str:
     key = "_".join(raw.strip().lower().replace("-", "_").split())
-    return HEADER_ALIASES.get(key, key)
+    return aliases.get(key, key)
 
 
 def parse_phones(cell: str) -> list[dict]:
@@ -78,19 +82,25 @@ def format_phones(contact: Contact) -> str:
     return "; ".join(f"{p.label}: {p.number}{'*' if p.public else ''}" for p in contact.phones)
 
 
-def read_csv(data: bytes | str) -> list[dict]:
-    """Parse a contacts CSV into records with a ``_row`` number (header = row 1)."""
+def read_table(data: bytes | str, *, columns: list[str], required: str,
+               aliases: dict[str, str] | None = None) -> list[dict]:
+    """Parse CSV into records of the known ``columns`` with a ``_row`` number (header = row 1).
+
+    Cells are stripped and un-neutralised (an export imports back unchanged);
+    unknown columns are ignored, blank lines skipped, and a file without the
+    ``required`` column, with a column twice, or not CSV raises ContactError.
+    """
     text = decode(data)
     if not text.strip():
         raise ContactError("the file is empty")
     first_line = text.splitlines()[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(first_line))
     try:
-        header = [_header_name(h) for h in next(reader)]
+        header = [_header_name(h, aliases or {}) for h in next(reader)]
     except csv.Error as exc:
         raise ContactError(f"the file is not valid CSV: {exc}") from None
-    if "email" not in header:
-        raise ContactError("the header row needs an 'email' column", {"email": "column missing"})
+    if required not in header:
+        raise ContactError(f"the header row needs an '{required}' column", {required: "column missing"})
     duplicated = {h for h in header if h and header.count(h) > 1}
     if duplicated:
         raise ContactError(f"columns appear twice: {', '.join(sorted(duplicated))}")
@@ -101,21 +111,41 @@ def read_csv(data: bytes | str) -> list[dict]:
                 continue
             record = {"_row": reader.line_num}
             for name, cell in zip(header, cells):
-                if name in COLUMNS:
+                if name in columns:
                     record[name] = unneutralise(cell.strip())
-            if "phones" in record:
-                record["phones"] = parse_phones(record["phones"]) if record["phones"] else None
             records.append(record)
     except csv.Error as exc:
         raise ContactError(f"the file is not valid CSV near line {reader.line_num}: {exc}") from None
     return records
 
 
-def contact_row(contact: Contact, list_names: dict[int, str]) -> list[str]:
-    """One contact as CSV cells, in COLUMNS order, neutralised."""
+def read_csv(data: bytes | str) -> list[dict]:
+    """Parse a contacts CSV into records with a ``_row`` number (header = row 1)."""
+    records = read_table(data, columns=COLUMNS, required="email", aliases=HEADER_ALIASES)
+    for record in records:
+        if "phones" in record:
+            record["phones"] = parse_phones(record["phones"]) if record["phones"] else None
+    return records
+
+
+def _delegation_name(contact: Contact, delegation_names: dict[int, str] | None) -> str:
+    if contact.delegation_id is None:
+        return ""
+    if delegation_names is not None:
+        return delegation_names.get(contact.delegation_id, str(contact.delegation_id))
+    return contact.delegation.name
+
+
+def contact_row(contact: Contact, list_names: dict[int, str],
+                delegation_names: dict[int, str] | None = None) -> list[str]:
+    """One contact as CSV cells, in COLUMNS order, neutralised.
+
+    The delegation is written by name, from ``delegation_names`` when given
+    (bulk exports) or else from the contact's delegation.
+    """
     values = [
         contact.name, contact.email, contact.outlet.name if contact.outlet else "", contact.role,
-        contact.country or "", "; ".join(contact.languages), "; ".join(contact.topics),
+        contact.country or "", _delegation_name(contact, delegation_names), "; ".join(contact.languages), "; ".join(contact.topics),
         "; ".join(list_names[i] for i in contact.list_ids if i in list_names), format_phones(contact),
         contact.notes, contact.status, contact.consent_basis or "", contact.consent_source or "",
         contact.consent_at.isoformat() if contact.consent_at else "",
@@ -123,7 +153,8 @@ def contact_row(contact: Contact, list_names: dict[int, str]) -> list[str]:
     return [neutralise(value) for value in values]
 
 
-def _lines(rows: Iterable[list[str]]) -> str:
+def csv_lines(rows: Iterable[list[str]]) -> str:
+    """Rows as CSV text (comma, CRLF, minimal quoting): the export format of every file."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows(rows)
@@ -132,14 +163,16 @@ def _lines(rows: Iterable[list[str]]) -> str:
 
 def header_text() -> str:
     """The header row of an export."""
-    return _lines([COLUMNS])
+    return csv_lines([COLUMNS])
 
 
-def rows_text(contacts: Iterable[Contact], list_names: dict[int, str]) -> str:
+def rows_text(contacts: Iterable[Contact], list_names: dict[int, str],
+              delegation_names: dict[int, str] | None = None) -> str:
     """Contacts as CSV rows (no header), for streaming large exports in chunks."""
-    return _lines(contact_row(contact, list_names) for contact in contacts)
+    return csv_lines(contact_row(contact, list_names, delegation_names) for contact in contacts)
 
 
-def write_csv(contacts: Iterable[Contact], lists: Iterable[ContactList]) -> str:
+def write_csv(contacts: Iterable[Contact], lists: Iterable[ContactList],
+              delegation_names: dict[int, str] | None = None) -> str:
     """Contacts as CSV text with the import's column names."""
-    return header_text() + rows_text(contacts, {item.id: item.name for item in lists})
+    return header_text() + rows_text(contacts, {item.id: item.name for item in lists}, delegation_names)

@@ -106,7 +106,7 @@ LISTS = [
 
 
 def seed(session: Session, world) -> None:
-    """The demo journalists and lists (``world`` is comms.seeding.DemoWorld)."""
+    """The demo journalists and lists (``world`` is comms.platform.seeding.DemoWorld)."""
     made = {}
     for name, email, outlet, kind, country, languages, topics, role in JOURNALISTS:
         contact = service.find_by_email(session, email)

@@ -9,63 +9,28 @@ inside the caller's transaction, with bulk inserts so 100,000 rows stay fast.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contacts import vocab
+from contacts.delegations import delegation_index
 from contacts.errors import ContactError
 from contacts.identity import email_hasher
+from contacts.import_plan import ImportPlan, RowOutcome
 from contacts.models import (Contact, ContactEvent, ContactLanguage, ContactList, ContactPhone, ContactTopic,
-                             ListMembership, Outlet, Suppression, new_token)
+                             Delegation, ListMembership, Outlet, Suppression, new_token)
+from contacts.search_index import INDEXED, index_contacts, index_new_contacts
 from contacts.service import (ContactInput, _apply, _search_text, clean_input, name_key,
                               split_values)
 from contacts.suppression import STATUS_FOR_SOURCE, _add_suppression
 from storage.audit import Actor
 from storage.bulk import bulk_insert, insert_returning_ids
 from storage.db import utcnow
+from contacts.history import log_event
 
 IMPORT_STATUSES = {"active": None, "unconfirmed": None, "unsubscribed": "unsubscribe", "bounced": "bounce",
                    "suppressed": "staff"}
-
-
-@dataclass
-class RowOutcome:
-    """What the import does with one record."""
-
-    row: int
-    action: str  # create | update | unchanged | skip | error
-    email: str = ""
-    name: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
-    message: str = ""
-    data: ContactInput | None = None
-    status: str | None = None
-    consent_at: dt.datetime | None = None
-    changes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportPlan:
-    """Every record's outcome, before anything is written."""
-
-    rows: list[RowOutcome]
-    source: str
-    file_errors: list[str] = field(default_factory=list)
-
-    def count(self, action: str) -> int:
-        """How many rows will get ``action``."""
-        return sum(1 for row in self.rows if row.action == action)
-
-    def report(self) -> dict:
-        """API.md's import report (plus ``unchanged`` and ``rows``)."""
-        errors = [{"row": r.row, "field": f, "message": m} for r in self.rows if r.action == "error"
-                  for f, m in r.errors.items()]
-        errors += [{"row": r.row, "field": "email", "message": r.message} for r in self.rows if r.action == "skip"]
-        return {"created": self.count("create"), "updated": self.count("update"), "skipped": self.count("skip"),
-                "unchanged": self.count("unchanged"), "rejected": self.count("error"), "rows": len(self.rows),
-                "errors": errors}
 
 
 def _parse_time(value) -> dt.datetime | None:
@@ -93,6 +58,7 @@ def _list_ids_by_name(session: Session) -> dict[str, int]:
 def plan_import(session: Session, records: list[dict], *, source: str = "import") -> ImportPlan:
     """Validate records and decide each one's fate; writes nothing."""
     topics = vocab.topic_index(session)
+    delegations = delegation_index(session)
     lists = _list_ids_by_name(session)
     existing = dict(session.execute(select(Contact.email, Contact.id)).all())
     suppressed = dict(session.execute(select(Suppression.email_hash, Suppression.source)).all())
@@ -109,7 +75,7 @@ def plan_import(session: Session, records: list[dict], *, source: str = "import"
         list_names = raw.pop("lists", None)
         errors: dict[str, str] = {}
         try:
-            data = clean_input(session, raw, topics_index=topics)
+            data = clean_input(session, raw, topics_index=topics, delegations_index=delegations)
         except ContactError as exc:
             errors.update(exc.fields)
             data = None
@@ -165,8 +131,10 @@ def _mark_unchanged(session: Session, updates: list[RowOutcome], existing: dict[
         for contact in contacts:
             outcome = by_id[contact.id]
             outcome.changes = _would_change(contact, outcome.data)
+            outcome.diff = _change_values(session, contact, outcome.data, outcome.changes)
             if outcome.status not in (None, contact.status) and contact.status in ("active", "unconfirmed"):
                 outcome.changes.append("status")
+                outcome.diff["status"] = (contact.status, outcome.status)
             elif outcome.status not in (None, contact.status):
                 outcome.message = f"stays {contact.status}"
             if not outcome.changes:
@@ -188,7 +156,43 @@ def _would_change(contact: Contact, data: ContactInput) -> list[str]:
         changes.append("phones")
     if data.list_ids is not None and sorted(set(data.list_ids)) != contact.list_ids:
         changes.append("lists")
+    if data.delegation_id is not None and (data.delegation_id or None) != contact.delegation_id:
+        changes.append("delegation")
     return changes
+
+
+def _phones_text(phones: list[dict]) -> str:
+    return ", ".join(f"{p['number']} ({p['label']})" for p in phones)
+
+
+def _change_values(session: Session, contact: Contact, data: ContactInput, changes: list[str]) -> dict:
+    """{field: (value now, value in the file)} as text for each of ``changes``, so the preview shows
+    what an update would overwrite rather than only which fields."""
+    def list_names(ids) -> str:
+        names = dict(session.execute(select(ContactList.id, ContactList.name).where(ContactList.id.in_(ids))).all()) \
+            if ids else {}
+        return ", ".join(names.get(i, str(i)) for i in sorted(set(ids)))
+
+    def delegation_name(delegation_id) -> str:
+        found = session.get(Delegation, delegation_id) if delegation_id else None
+        return found.name if found else ""
+
+    diff = {}
+    for name in changes:
+        if name in ("name", "role", "country", "notes", "consent_basis", "consent_source"):
+            diff[name] = (getattr(contact, name) or "", getattr(data, name) or "")
+        elif name == "outlet":
+            diff[name] = (contact.outlet.name if contact.outlet else "", data.outlet or "")
+        elif name in ("languages", "topics"):
+            diff[name] = (", ".join(getattr(contact, name)), ", ".join(getattr(data, name)))
+        elif name == "phones":
+            diff[name] = (_phones_text([{"number": p.number, "label": p.label} for p in contact.phones]),
+                          _phones_text(data.phones))
+        elif name == "lists":
+            diff[name] = (list_names(contact.list_ids), list_names(data.list_ids))
+        elif name == "delegation":
+            diff[name] = (delegation_name(contact.delegation_id), delegation_name(data.delegation_id))
+    return {name: (old[:200], new[:200]) for name, (old, new) in diff.items()}
 
 
 def apply_import(session: Session, plan: ImportPlan, actor: Actor) -> dict:
@@ -223,17 +227,19 @@ def _bulk_create(session: Session, creates: list[RowOutcome], source: str, actor
     topics = {t.slug: t.id for t in vocab.topic_index(session).values()}
     suppressed = dict(session.execute(select(Suppression.email_hash, Suppression.source)).all())
     hash_of = email_hasher(session)
-    rows = []
+    rows, outlet_keys = [], []
     for outcome in creates:
         data = outcome.data
         key = " ".join(data.outlet.casefold().split()) if data.outlet else None
+        outlet_keys.append(key)
         status = outcome.status or data.status or "active"
         if hash_of(data.email) in suppressed and status in ("active", "unconfirmed"):
             status = "suppressed"
         search = " ".join(vocab.fold(f"{data.name} {data.email} {outlet_names[key] if key else ''}").split())
         rows.append({
             "name": data.name, "name_key": name_key(data.name), "email": data.email, "outlet_id": outlets[key] if key else None,
-            "role": data.role or "", "country": data.country, "notes": data.notes or "", "status": status,
+            "role": data.role or "", "country": data.country, "delegation_id": data.delegation_id or None,
+            "notes": data.notes or "", "status": status,
             "status_reason": "", "consent_basis": data.consent_basis or "legitimate_interest",
             "consent_source": data.consent_source or source, "consent_at": outcome.consent_at or now,
             "token": new_token(), "search_text": search[:800], "created_at": now, "updated_at": now,
@@ -253,6 +259,8 @@ def _bulk_create(session: Session, creates: list[RowOutcome], source: str, actor
     for model, values in ((ContactLanguage, languages), (ContactTopic, topic_rows), (ContactPhone, phones),
                           (ListMembership, memberships), (ContactEvent, events)):
         bulk_insert(connection, model.__table__, values)
+    index_new_contacts(session, ((ids[row["email"]], row["name"], row["email"], outlet_names.get(key) if key else None,
+                            row["role"], row["search_text"]) for row, key in zip(rows, outlet_keys)))
     for outcome in creates:
         source_name = IMPORT_STATUSES.get(outcome.status or "")
         if source_name:
@@ -260,10 +268,9 @@ def _bulk_create(session: Session, creates: list[RowOutcome], source: str, actor
 
 
 def _apply_updates(session: Session, updates: list[RowOutcome], actor: Actor) -> None:
-    from contacts.history import log_event
-
     by_email = {o.email: o for o in updates}
     emails = list(by_email)
+    reindex = []
     for start in range(0, len(emails), 500):
         for contact in session.scalars(select(Contact).where(Contact.email.in_(emails[start:start + 500]))):
             outcome = by_email[contact.email]
@@ -282,4 +289,7 @@ def _apply_updates(session: Session, updates: list[RowOutcome], actor: Actor) ->
             if changed:
                 contact.search_text = _search_text(contact)
                 log_event(session, contact.id, "updated", actor, fields=changed, source="import", row=outcome.row)
+            if INDEXED & set(changed):
+                reindex.append(contact)
     session.flush()
+    index_contacts(session, reindex)

@@ -9,14 +9,24 @@ from contacts.errors import ContactError
 from contacts.history import log_event
 from contacts.models import Contact, ContactList, ListMembership, Segment
 from contacts.search import ContactFilter, matching_ids
+from contacts.text import control_problem, strip_invisible
 from storage.audit import Actor
 from storage.db import utcnow
 
 
+def _clean_description(description) -> str:
+    text = strip_invisible(str(description or "")).strip()
+    if control_problem(text, multiline=True):
+        raise ContactError("the description has control characters", {"description": "contains control characters"})
+    return text
+
+
 def _clean_name(name) -> str:
-    name = " ".join(str(name or "").split())
+    name = " ".join(strip_invisible(str(name or "")).split())
     if not name:
         raise ContactError("a name is required", {"name": "required"})
+    if control_problem(name):
+        raise ContactError("the name has control characters", {"name": control_problem(name)})
     if len(name) > 200:
         raise ContactError("the name is too long", {"name": "longer than 200 characters"})
     if ";" in name or "|" in name:
@@ -54,7 +64,7 @@ def create_list(session: Session, name: str, actor: Actor, *, description: str =
     name = _clean_name(name)
     if find_list_by_name(session, name) is not None:
         raise ContactError("a list with this name exists", {"name": "already used"})
-    created = ContactList(name=name, description=str(description or "").strip(), embargo_trusted=bool(embargo_trusted))
+    created = ContactList(name=name, description=_clean_description(description), embargo_trusted=bool(embargo_trusted))
     session.add(created)
     session.flush()
     actor.record(session, "list.create", object_type="list", object_id=created.id,
@@ -71,7 +81,7 @@ def update_list(session: Session, target: ContactList, actor: Actor, **changes) 
             raise ContactError("a list with this name exists", {"name": "already used"})
         target.name = name
     if changes.get("description") is not None:
-        target.description = str(changes["description"]).strip()
+        target.description = _clean_description(changes["description"])
     if changes.get("embargo_trusted") is not None:
         target.embargo_trusted = bool(changes["embargo_trusted"])
     actor.record(session, "list.update", object_type="list", object_id=target.id,
@@ -121,7 +131,7 @@ def remove_from_list(session: Session, target: ContactList, contact_ids: list[in
 
 
 def list_to_dict(target: ContactList, size: int | None = None) -> dict:
-    """API.md's list object (with its size as an extra)."""
+    """docs/design/contract.md's list object (with its size as an extra)."""
     data = {"id": target.id, "name": target.name, "description": target.description,
             "embargo_trusted": target.embargo_trusted}
     if size is not None:
@@ -140,7 +150,7 @@ def create_segment(session: Session, name: str, filters: dict, actor: Actor, des
         raise ContactError("a segment needs at least one filter", {"filters": "empty"})
     if session.scalar(select(Segment.id).where(Segment.name == name)) is not None:
         raise ContactError("a segment with this name exists", {"name": "already used"})
-    segment = Segment(name=name, description=description.strip(), filters=flt.to_dict())
+    segment = Segment(name=name, description=_clean_description(description), filters=flt.to_dict())
     session.add(segment)
     session.flush()
     actor.record(session, "segment.create", object_type="segment", object_id=segment.id)

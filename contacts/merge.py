@@ -48,8 +48,9 @@ def duplicates_of(session: Session, contact: Contact) -> list[Contact]:
 
 
 def merge(session: Session, keep: Contact, other: Contact, actor: Actor) -> Contact:
-    """Fold ``other`` into ``keep``: lists, languages, topics, phones and history
-    move over; ``other`` is deleted. The stricter status wins."""
+    """Fold ``other`` into ``keep``: lists, languages, topics, phones, history and
+    (if ``keep`` has none) the delegation move over; ``other`` is deleted. The
+    stricter status wins."""
     if keep.id == other.id:
         raise ContactError("a contact cannot be merged with itself")
     keep_lists = set(keep.list_ids)
@@ -67,6 +68,8 @@ def merge(session: Session, keep: Contact, other: Contact, actor: Actor) -> Cont
     for phone in other.phones:
         if phone.number not in keep_numbers:
             keep.phones.append(ContactPhone(number=phone.number, label=phone.label, public=phone.public))
+    if keep.delegation_id is None and other.delegation_id is not None:
+        keep.delegation_id = other.delegation_id  # a focal point stays one
     if other.notes and other.notes not in keep.notes:
         keep.notes = f"{keep.notes}\n\n{other.notes}".strip()
     strict = ("suppressed", "bounced", "unsubscribed")

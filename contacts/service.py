@@ -14,13 +14,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contacts import vocab
+from contacts.delegations import delegation_index, resolve_delegation
 from contacts.errors import ContactError, DuplicateContact, NotAllowed, Suppressed
 from contacts.history import log_event
 from contacts.identity import email_hash, normalise_email
 from contacts.models import (CONSENT_BASES, OUTLET_KINDS, Contact, ContactLanguage, ContactPhone, ContactTopic,
-                             ListMembership, Outlet, Suppression)
+                             Delegation, ListMembership, Outlet, Suppression)
+from contacts.search_index import INDEXED, index_contacts
+from contacts.text import PHONE_RE, check_text
 from storage.audit import Actor
 from storage.db import utcnow
+from contacts.lists import get_list
 
 # Fields people may set directly; statuses other than these change through
 # dedicated actions (unsubscribe, bounce, suppress) so their rules hold.
@@ -46,6 +50,8 @@ class ContactInput:
     consent_basis: str | None = None
     consent_source: str | None = None
     list_ids: list[int] | None = None
+    # The delegation the person belongs to; 0 means "none" (cleared), None "leave as it is".
+    delegation_id: int | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -58,27 +64,17 @@ def split_values(value) -> list[str]:
 
 
 def _check_text(name: str, value, errors: dict) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if len(text) > TEXT_LIMITS.get(name, 500):
-        errors[name] = f"longer than {TEXT_LIMITS.get(name, 500)} characters"
-    elif text[:1] in ("=", "@") and name != "notes":
-        # Refused at the door so the database never holds a spreadsheet formula.
-        errors[name] = "must not start with = or @ (looks like a spreadsheet formula)"
-    elif name == "notes":
-        return text
-    elif any(ord(ch) < 32 or ch in "\u2028\u2029" for ch in text if ch != "\t"):
-        # One-line fields end up in email headers (a name in To:): no line breaks at all.
-        errors[name] = "contains line breaks or control characters"
-    elif "=?" in text and "?=" in text:
-        # An RFC 2047 encoded word can decode into a line break once it is in a header.
-        errors[name] = "looks like an encoded email header word (=?...?=)"
-    return text
+    return check_text(name, value, errors, limit=TEXT_LIMITS.get(name, 500), multiline=name == "notes")
 
 
-def clean_input(session: Session, raw: dict, *, topics_index: dict | None = None) -> ContactInput:
-    """Validate and normalise loose input; raises ContactError with every bad field."""
+def clean_input(session: Session, raw: dict, *, topics_index: dict | None = None,
+                delegations_index: dict | None = None) -> ContactInput:
+    """Validate and normalise loose input; raises ContactError with every bad field.
+
+    ``delegation_id`` takes an id (None clears it); ``delegation`` (a CSV column)
+    names one by id, name or a State's ISO code. The indexes, when given, save a
+    query per row in bulk imports.
+    """
     errors: dict[str, str] = {}
     cleaned = ContactInput(errors=errors)
     for name in ("name", "role", "notes", "outlet"):
@@ -134,6 +130,8 @@ def clean_input(session: Session, raw: dict, *, topics_index: dict | None = None
         cleaned.consent_source = _check_text("consent_source", raw["consent_source"], errors)
     if "lists" in raw and raw["lists"] is not None:
         cleaned.list_ids = _clean_list_ids(raw["lists"], errors)
+    if "delegation_id" in raw or "delegation" in raw:
+        cleaned.delegation_id = _clean_delegation(session, raw, delegations_index, errors)
     if errors:
         raise ContactError("some fields are not valid", errors)
     return cleaned
@@ -147,7 +145,7 @@ def _clean_phones(value, errors: dict) -> list[dict]:
         number = str(item.get("number", "")).strip()
         if not number:
             continue
-        if not re.fullmatch(r"[+0-9 ().\-/x]{3,50}", number):
+        if not PHONE_RE.fullmatch(number):
             errors["phones"] = f"not a phone number: {number!r}"
             continue
         phones.append({"number": number, "label": str(item.get("label") or "work")[:30],
@@ -163,6 +161,21 @@ def _clean_list_ids(value, errors: dict) -> list[int]:
         except (TypeError, ValueError):
             errors["lists"] = f"not a list id: {item!r}"
     return ids
+
+
+def _clean_delegation(session: Session, raw: dict, index: dict | None, errors: dict) -> int | None:
+    name, value = ("delegation_id", raw["delegation_id"]) if "delegation_id" in raw else ("delegation", raw["delegation"])
+    if value in (None, ""):
+        return 0
+    if name == "delegation_id" and (isinstance(value, bool) or not isinstance(value, (int, str))
+                                    or not str(value).isdigit()):
+        errors[name] = f"not a delegation id: {str(value)[:40]!r}"
+        return None
+    try:
+        return resolve_delegation(index if index is not None else delegation_index(session), value)
+    except ValueError as exc:
+        errors[name] = str(exc)
+        return None
 
 
 def find_or_create_outlet(session: Session, name: str | None, **details) -> Outlet | None:
@@ -240,9 +253,11 @@ def _apply(session: Session, contact: Contact, data: ContactInput, topics_by_slu
         if current != data.phones:
             contact.phones = [ContactPhone(**phone) for phone in data.phones]
             changed.append("phones")
+    if data.delegation_id is not None and contact.delegation_id != (data.delegation_id or None):
+        contact.delegation = session.get(Delegation, data.delegation_id) if data.delegation_id else None
+        contact.delegation_id = data.delegation_id or None
+        changed.append("delegation")
     if data.list_ids is not None and contact.list_ids != sorted(set(data.list_ids)):
-        from contacts.lists import get_list
-
         for list_id in data.list_ids:
             get_list(session, list_id)
         contact.memberships = [ListMembership(list_id=i) for i in sorted(set(data.list_ids))]
@@ -281,6 +296,7 @@ def create_contact(session: Session, raw: dict, actor: Actor, *, source: str = "
         contact.status = "suppressed"
         contact.status_reason = suppression.reason
     session.flush()
+    index_contacts(session, [contact])
     log_event(session, contact.id, "created", actor, source=source)
     actor.record(session, "contact.create", object_type="contact", object_id=contact.id)
     return contact
@@ -298,6 +314,8 @@ def update_contact(session: Session, contact: Contact, raw: dict, actor: Actor) 
     changed = _apply(session, contact, data)
     if changed:
         session.flush()
+        if INDEXED & set(changed):
+            index_contacts(session, [contact])
         log_event(session, contact.id, "updated", actor, fields=changed)
         actor.record(session, "contact.update", object_type="contact", object_id=contact.id,
                      details={"fields": changed})
@@ -320,7 +338,7 @@ def delete_contact(session: Session, contact: Contact, actor: Actor) -> None:
 
 
 def contact_to_dict(contact: Contact) -> dict:
-    """API.md's contact object."""
+    """docs/design/contract.md's contact object."""
     return {
         "id": contact.id,
         "name": contact.name,
@@ -329,6 +347,7 @@ def contact_to_dict(contact: Contact) -> dict:
         "outlet_id": contact.outlet_id,
         "role": contact.role,
         "country": contact.country,
+        "delegation_id": contact.delegation_id,
         "languages": contact.languages,
         "topics": contact.topics,
         "lists": contact.list_ids,

@@ -23,6 +23,7 @@ from contacts.errors import ContactError, NotAllowed
 from contacts.history import log_event
 from contacts.identity import email_hash
 from contacts.models import Contact, SubscriptionRequest
+from contacts.search_index import INDEXED, index_contacts
 from contacts.service import _apply, _search_text, clean_input, find_by_email, name_key
 from contacts.suppression import blocked_from_subscribing, lift_after_confirmed_subscription, unsubscribe
 from storage.audit import Actor
@@ -60,6 +61,7 @@ def request_subscription(session: Session, raw: dict, ip: str | None) -> tuple[S
         _apply(session, contact, data)
         contact.search_text, contact.name_key = _search_text(contact), name_key(contact.name)
         session.flush()
+        index_contacts(session, [contact])
         log_event(session, contact.id, "created", SUBSCRIBER, source="subscribe form")
     token = secrets.token_urlsafe(32)
     request = SubscriptionRequest(
@@ -93,7 +95,8 @@ def confirm(session: Session, request: SubscriptionRequest, ip: str | None) -> C
     if not lift_after_confirmed_subscription(session, contact.email):
         raise NotAllowed("this address cannot be subscribed; please contact the press office")
     data = clean_input(session, {k: v for k, v in request.data.items() if v is not None})
-    _apply(session, contact, data)
+    if INDEXED & set(_apply(session, contact, data)):
+        index_contacts(session, [contact])
     now = utcnow()
     contact.status, contact.status_reason, contact.paused_until = "active", "", None
     contact.consent_basis, contact.consent_source = "consent", "self-subscription"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 import pycountry
@@ -10,6 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contacts.models import Topic
+# One folding for names, sorting and the full-text index, so they agree.
+from storage.fulltext.text import fold
+
+__all__ = ["DEFAULT_TOPICS", "MAX_SEARCH_WORDS", "all_countries", "country_code", "country_name",
+           "ensure_default_topics", "fold", "language_code", "language_name", "resolve_topic", "search_words",
+           "slugify", "topic_index"]
 
 # The Convention's themes, the seed of the managed topic vocabulary.
 DEFAULT_TOPICS = [
@@ -23,12 +28,14 @@ DEFAULT_TOPICS = [
 ]
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: 'País' -> 'pais', for matching and sorting."""
-    if text.isascii():
-        return text.casefold().strip()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+# Each search word becomes one more condition in SQL (SQLite refuses a query past about 1,000,
+# and every one costs a pass over the text): searches use at most this many words.
+MAX_SEARCH_WORDS = 32
+
+
+def search_words(text: str) -> list[str]:
+    """The distinct folded words of a search, the first MAX_SEARCH_WORDS of them."""
+    return list(dict.fromkeys(fold(text or "").split()))[:MAX_SEARCH_WORDS]
 
 
 @lru_cache(maxsize=1)

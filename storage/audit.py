@@ -3,7 +3,7 @@
 Every package writes here through :func:`record`, inside the same transaction as
 the change it describes, so a change and its audit line land or fail together.
 Details must never carry personal data such as contacts' email addresses
-(SECURITY.md 29): callers pass identifiers, not addresses.
+(docs/design/security.md item 29): callers pass identifiers, not addresses.
 """
 
 from __future__ import annotations
@@ -88,9 +88,24 @@ def recent(
     object_type: str | None = None,
     object_id: object | None = None,
     action: str | None = None,
+    actions: tuple[str, ...] | None = None,
+    actor: str | None = None,
+    since: dt.datetime | None = None,
+    before: dt.datetime | None = None,
 ) -> list[AuditEvent]:
-    """The newest audit events first, optionally for one object or action."""
+    """The newest audit events first, filtered by object, action (or any of ``actions``), actor and time.
+
+    ``actor`` is an actor's label as recorded (an email, or "system"); ``since`` is inclusive and
+    ``before`` exclusive, so a day's range is [that midnight, the next midnight)."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if actions is not None:
+        query = query.where(AuditEvent.action.in_(actions))
+    if actor:
+        query = query.where(AuditEvent.actor_label == actor)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if before is not None:
+        query = query.where(AuditEvent.at < before)
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
     if object_id not in (None, ""):
@@ -98,3 +113,13 @@ def recent(
     if action:
         query = query.where(AuditEvent.action == action)
     return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def known_actions(session: Session) -> list[str]:
+    """Every action the log holds, sorted: the choices of the audit log's action filter."""
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def known_actors(session: Session) -> list[str]:
+    """Every actor label the log holds, sorted: the choices of the audit log's actor filter."""
+    return list(session.scalars(select(AuditEvent.actor_label).distinct().order_by(AuditEvent.actor_label)))

@@ -42,7 +42,7 @@ class UTCDateTime(TypeDecorator):
     """A timestamp stored in UTC that always comes back timezone-aware.
 
     Naive datetimes are refused on the way in: a time without a zone is a bug
-    waiting to happen (SECURITY.md 28), so it fails loudly instead.
+    waiting to happen (docs/design/security.md item 28), so it fails loudly instead.
     """
 
     impl = DateTime(timezone=True)
@@ -65,6 +65,12 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.timezone.utc)
         return value.astimezone(dt.timezone.utc)
+
+
+def escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (use with ``escape="\\"``), so a user's ``%`` or ``_``
+    matches itself rather than anything."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def default_sqlite_url(instance_path: str | Path) -> str:

@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from storage.fulltext import is_index_table
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -20,6 +22,12 @@ def alembic_config(url: str) -> AlembicConfig:
     # ConfigParser treats % as interpolation; URLs may contain %-escapes.
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's name filter: autogenerate compares every table but full-text
+    indexes, which storage.fulltext creates (FTS5 keeps shadow tables of its own)."""
+    return not (type_ == "table" and is_index_table(name))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -62,7 +62,7 @@
   if (meeting && zone) {
     meeting.addEventListener("change", function () {
       var option = meeting.options[meeting.selectedIndex];
-      zone.textContent = (option && option.getAttribute("data-zone")) || "UTC";
+      zone.textContent = (option && option.getAttribute("data-zone")) || "Europe/Zurich";
     });
   }
 

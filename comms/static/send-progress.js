@@ -17,7 +17,8 @@
   var failures = 0;
 
   function show(state) {
-    var done = state.status === "done" && state.percent === 100;
+    var failed = state.status === "failed";  // the email could not be built: polling again changes nothing
+    var done = failed || (state.status === "done" && state.percent === 100);
     Object.keys(state).forEach(function (key) {
       var field = box.querySelector("[data-field=" + key + "]");
       if (field) {
@@ -26,7 +27,7 @@
     });
     var label = box.querySelector("[data-field=label]");
     if (label) {
-      label.textContent = done ? "Finished" : (state.status === "running" ? "Sending" : "Queued");
+      label.textContent = failed ? "Failed" : done ? "Finished" : (state.status === "running" ? "Sending" : "Queued");
     }
     if (bar) {
       bar.value = state.percent;

@@ -8,9 +8,11 @@ from flask import Flask, abort, g, request
 from flask_login import LoginManager, UserMixin, current_user
 from sqlalchemy.exc import OperationalError
 
-from comms import auth
+from comms.accounts import users as auth
 from comms.web.context import db
 from storage.audit import Actor
+from comms.web.context import client_ip
+from comms.web.errors import api_abort
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -19,13 +21,14 @@ login_manager.login_message_category = "info"
 
 
 class SessionUser(UserMixin):
-    """Flask-Login's view of a :class:`comms.auth.User` (which knows no Flask)."""
+    """Flask-Login's view of a :class:`comms.accounts.users.User` (which knows no Flask)."""
 
     def __init__(self, user: auth.User):
         self.user = user
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        # "id.generation": a cookie stops working once the user's session generation moves on.
+        return f"{self.user.id}.{self.user.session_generation or 0}"
 
     @property
     def is_active(self) -> bool:
@@ -36,11 +39,15 @@ class SessionUser(UserMixin):
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    if not user_id.isdigit():
+def _load_user(session_id: str):
+    # A cookie from before session generations (a bare id) is refused too: one more sign-in.
+    user_id, _, generation = session_id.partition(".")
+    if not (user_id.isdigit() and generation.isdigit() and len(user_id) <= 10 and len(generation) <= 10):
         return None
     user = db().get(auth.User, int(user_id))
-    return SessionUser(user) if user and user.active else None
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return SessionUser(user)
 
 
 def init_app(app: Flask) -> None:
@@ -85,8 +92,6 @@ def token_required(*roles: str):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            from comms.web.errors import api_abort
-
             secret = bearer_token()
             user = auth.user_for_token(db(), secret) if secret else None
             if user is None:
@@ -109,8 +114,6 @@ def token_required(*roles: str):
 
 def current_actor() -> Actor:
     """The audit Actor for whoever is making this request (page session or token)."""
-    from comms.web.context import client_ip
-
     user = g.get("api_user") or (current_user.user if current_user.is_authenticated else None)
     if user is None:
         return Actor(label="anonymous", ip=client_ip())

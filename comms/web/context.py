@@ -20,7 +20,7 @@ def db() -> Session:
     ends is rolled back, so a failed request never half-writes.
     """
     if "db_session" not in g:
-        # GET never changes state (SECURITY.md 15), so it needs no write lock up front.
+        # GET never changes state (docs/design/security.md item 15), so it needs no write lock up front.
         g.db_session = runtime().db.session(read_mostly=request.method in ("GET", "HEAD"))
     return g.db_session
 

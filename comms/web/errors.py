@@ -1,13 +1,24 @@
-"""Errors: JSON under /api (API.md's shape), friendly pages elsewhere."""
+"""Errors: JSON under /api (docs/design/contract.md's shape), friendly pages elsewhere.
+
+The domain raises :class:`comms.platform.errors.DomainError`; this module maps it to
+HTTP once for the API (:func:`domain_errors`, and the app-wide handler) and once for
+pages (:func:`error_message`, and the handler's error page).
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+from contextlib import contextmanager
+from typing import Callable
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from comms.platform.errors import DomainError
+from comms.web.context import db
+from comms.web.forms import page_above
 
 log = logging.getLogger("pressroom.errors")
 
@@ -19,7 +30,7 @@ ERROR_CODES = {
 
 
 class ApiError(HTTPException):
-    """An HTTP error carrying API.md's ``code``, ``message`` and ``fields``."""
+    """An HTTP error carrying docs/design/contract.md's ``code``, ``message`` and ``fields``."""
 
     def __init__(self, status: int, code: str, message: str, fields: dict | None = None, headers: dict | None = None):
         super().__init__(description=message)
@@ -32,6 +43,39 @@ class ApiError(HTTPException):
 def api_abort(status: int, code: str, message: str, fields: dict | None = None, headers: dict | None = None):
     """Stop the request with an API error."""
     raise ApiError(status, code, message, fields, headers)
+
+
+def api_code(status: int) -> str:
+    """docs/design/contract.md's error code for an HTTP status."""
+    return ERROR_CODES.get(status, "invalid")
+
+
+@contextmanager
+def domain_errors():
+    """In an API view: a DomainError rolls the request back and answers in the contract's shape."""
+    try:
+        yield
+    except DomainError as exc:
+        db().rollback()
+        api_abort(exc.status, api_code(exc.status), exc.message, exc.fields)
+
+
+def error_message(exc: Exception, label: Callable[[str], str] = str,
+                  rephrase: Callable[[str], str] | None = None) -> str:
+    """A sentence for people from a refusal, naming each bad field.
+
+    ``label`` makes field names readable; ``rephrase`` may reword the sentence before
+    its first letter is capitalised.
+    """
+    # KeyError's str() is the repr of its argument, quotes included: use the argument.
+    text = getattr(exc, "message", None) or (str(exc.args[0]) if exc.args else str(exc))
+    fields = getattr(exc, "fields", None) or {}
+    details = "; ".join(f"{label(name)}: {problem}" for name, problem in fields.items())
+    if details:
+        text = f"{text} ({details})"
+    if rephrase is not None:
+        text = rephrase(text)
+    return text[:1].upper() + text[1:]
 
 
 def wants_json() -> bool:
@@ -76,44 +120,8 @@ def _id_out_of_range() -> bool:
     return True
 
 
-def _nul_fields(value, name: str = "") -> dict:
-    # Walk a parsed JSON body: keys and strings at any depth.
-    if isinstance(value, str):
-        return {name or "body": "contains a NUL character"} if "\x00" in value else {}
-    found: dict = {}
-    if isinstance(value, dict):
-        for key, item in value.items():
-            path = f"{name}.{key}" if name else str(key)
-            found.update(_nul_fields(key, path) or _nul_fields(item, path))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.update(_nul_fields(item, f"{name}[{index}]" if name else f"[{index}]"))
-    return found
-
-
-def reject_nul_bytes():
-    """Refuse API input holding NUL characters (422), wherever it sits.
-
-    PostgreSQL cannot store NUL in text and raises on it (a 500), SQLite
-    stores it and truncates it in places; no field has a use for it.
-    """
-    if not wants_json():
-        return None
-    fields: dict = {}
-    for source in (request.args, request.form if request.mimetype == "multipart/form-data" else {}):
-        for key, values in getattr(source, "lists", lambda: [])():
-            if "\x00" in key or any("\x00" in v for v in values):
-                fields[key.replace("\x00", "\\0")] = "contains a NUL character"
-    if request.is_json:
-        fields.update(_nul_fields(request.get_json(silent=True)))
-    if fields:
-        return _json_error(422, "invalid", "NUL characters are not allowed", fields)
-    return None
-
-
 def init_app(app: Flask) -> None:
-    """Register the error handlers and the API's NUL-byte guard."""
-    app.before_request(reject_nul_bytes)
+    """Register the error handlers."""
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -130,11 +138,25 @@ def init_app(app: Flask) -> None:
             # RFC 9110: a 405 names the methods the resource does offer.
             allow = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else None
             return _json_error(status, ERROR_CODES.get(status, "error"), message, fields, allow)
+        if status == 405 and request.method in ("GET", "HEAD"):
+            # A reload or Back after a form's POST-only address: show the page the form is on.
+            page = page_above(request.path)
+            if page:
+                return redirect(page, 303)
         if isinstance(error, CSRFError):
             message = "This form has expired or was not sent from Pressroom. Go back, reload the page and try again."
         else:
             message = error.description
         return render_template("error.html", status=status, title=error.name, message=message), status
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        # A refusal no view caught: nothing it began may be committed.
+        db().rollback()
+        if wants_json():
+            return _json_error(error.status, api_code(error.status), error.message, error.fields)
+        return render_template("error.html", status=error.status, title="Not accepted",
+                               message=error_message(error)), error.status
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -1,13 +1,19 @@
-"""Publication dates as other sites print them, in several languages (SECURITY.md 10).
+"""Publication dates as other sites print them, in many languages (docs/design/security.md item 10).
 
-A fast scanner handles the usual forms in English, French, Spanish, German,
-Italian and Portuguese ("27 February 2015", "2 mars 2016", "1er décembre",
-"24-11-2004", "Posted on June, 12 2013", "(04/12/2009, ...)" day first, ISO
-8601); dateparser is the fallback for other languages. The answer is a
-``date`` when only a day is known, an aware ``datetime`` when the text carries
-a time with an explicit offset, and ``None`` whenever the text is not clearly
-one day: no year, a two-digit year, a time zone abbreviation alone, a year
-before 1990 or a day after tomorrow. Never "now".
+A fast scanner reads the usual forms: a day, a month name and a year in any
+order and any of English, French, Spanish, German, Italian, Portuguese,
+Russian (genitive included), Arabic (Egyptian, Levantine and Maghrebi month
+names) and Chinese, with Western or Eastern Arabic digits and ordinal
+suffixes mixed in ("18th أبريل 2024", "1er décembre 2016", "18-го апреля
+2024", "四月 18, 2024"), Chinese "2024年4月18日", numeric day-first forms
+("24-11-2004", "(04/12/2009, ...)"), ISO 8601. The month names are
+dateparser's (months.py); dateparser itself reads other languages. Right-to-
+left marks are ignored and Hijri dates are recognised and never read as
+Gregorian ones. The answer is a ``date`` when only a day is known, an aware
+``datetime`` when the text carries a time with an explicit offset, and
+``None`` whenever the text is not clearly one day: no year, a two-digit year,
+a time zone abbreviation alone, a Hijri date alone, a year before 1990 or a
+day after tomorrow. Never "now".
 """
 
 from __future__ import annotations
@@ -17,36 +23,25 @@ import re
 import unicodedata
 from functools import lru_cache
 
-EARLIEST_YEAR = 1990
-FAST_LANGUAGES = {"en", "fr", "es", "de", "it", "pt"}
+from .months import MONTH_LANGUAGES, fold, mask_hijri, month_names, month_pattern
 
-_MONTH_NAMES = {
-    1: "january jan janvier janv janvier enero ene januar jän jänner gennaio genn gen janeiro",
-    2: "february feb febr février fevrier févr fevr febrero februar febbraio febb fevereiro fev",
-    3: "march mar mars marzo märz maerz marz março marco",
-    4: "april apr avril avr abril abr aprile",
-    5: "may mai mayo maggio mag maio",
-    6: "june jun juin junio juni giugno giu junho",
-    7: "july jul juillet juil julio juli luglio lug julho",
-    8: "august aug août aout agosto ago",
-    9: "september sep sept septembre septiembre setiembre settembre sett set setembro",
-    10: "october oct octobre octubre oktober okt ottobre ott outubro out",
-    11: "november nov novembre noviembre novembro",
-    12: "december dec décembre decembre déc diciembre dic dezember dez dicembre dezembro",
-}
-MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
-_MONTH = "|".join(sorted((re.escape(name) for name in MONTHS), key=len, reverse=True))
+EARLIEST_YEAR = 1990
+FAST_LANGUAGES = set(MONTH_LANGUAGES)
+_MONTH = month_pattern()
+MONTHS = month_names()
+_ORDINAL = r"(?:st|nd|rd|th|er|re|ère|eme|ème|º|°|ª|\.|-?го|-?е)?"
 
 _ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?(?![\d-])", re.I)
 _YMD = re.compile(r"(?<![\d.,/-])(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?![\d/.]\d)")
-_CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号]?")
+# "4月 18, 2024": WordPress and Drupal's "F j, Y" in Chinese.
+_CJK_MONTH_FIRST = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*[,，]\s*(\d{4})(?!\d)")
 _DMY = re.compile(r"(?<![\d/.,-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/.-]?\d)")
-_D_MONTH_Y = re.compile(r"(?<![\w/.-])(\d{1,2})(?:er|st|nd|rd|th|º|°|\.)?\s*(?:de\s+|of\s+)?(" + _MONTH + r")\.?,?"
+_D_MONTH_Y = re.compile(r"(?<![\w/.-])(\d{1,2})" + _ORDINAL + r"\s*(?:de\s+|of\s+|du\s+)?(" + _MONTH + r")\.?,?"
                         r"\s*(?:de\s+|del\s+)?(\d{4})(?![\d.,/-]?\d)", re.I)
-_MONTH_D_Y = re.compile(r"(?<!\w)(" + _MONTH + r")\.?,?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?![\d.,/-]?\d)",
+_MONTH_D_Y = re.compile(r"(?<!\w)(" + _MONTH + r")\.?,?\s*(\d{1,2})(?:st|nd|rd|th|er)?,?\s+(\d{4})(?![\d.,/-]?\d)",
                         re.I)
-_ANY_DIGIT = re.compile(r"\d")
 _YEAR4 = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _LETTERS = re.compile(r"[^\W\d_]{3,}")
 
@@ -54,14 +49,13 @@ _LETTERS = re.compile(r"[^\W\d_]{3,}")
 def _normalise(text: str, limit: int) -> str:
     text = " ".join(text[: limit * 2].split())[:limit]
     if text.isascii():
-        return text
+        return mask_hijri(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    # Arabic-Indic and other decimal digits become ASCII so that every pattern sees the same numbers.
-    return _ANY_DIGIT.sub(lambda m: m.group(0) if m.group(0).isascii() else str(unicodedata.digit(m.group(0), 0)),
-                          text)
+    return mask_hijri(" ".join(fold(text).split()))
 
 
+@lru_cache(maxsize=256)
 def _language(language: str | None) -> str:
     return (language or "").replace("_", "-").split("-")[0].lower()
 
@@ -112,6 +106,8 @@ def _window_candidates(text: str, offset: int, language: str | None):
         yield offset + match.start(), _from_iso(match)
     for match in _CJK.finditer(text):
         yield offset + match.start(), _checked(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    for match in _CJK_MONTH_FIRST.finditer(text):
+        yield offset + match.start(), _checked(int(match.group(3)), int(match.group(1)), int(match.group(2)))
     for match in _YMD.finditer(text):
         yield offset + match.start(), _checked(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     for match in _DMY.finditer(text):
@@ -124,7 +120,7 @@ def _window_candidates(text: str, offset: int, language: str | None):
                                                int(match.group(2)))
 
 
-def _fast(text: str, language: str | None) -> dt.date | dt.datetime | None:
+def _first(text: str, language: str | None) -> tuple[int, dt.date | dt.datetime] | None:
     # Every accepted form holds a four-digit year: only the text around each one is scanned.
     for year in _YEAR4.finditer(text):
         start = max(0, year.start() - 40)
@@ -132,15 +128,20 @@ def _fast(text: str, language: str | None) -> dt.date | dt.datetime | None:
         found = [(position, value) for position, value in _window_candidates(window, start, language)
                  if value is not None and position <= year.start()]
         if found:
-            return min(found, key=lambda pair: pair[0])[1]
+            return min(found, key=lambda pair: pair[0])
     return None
+
+
+def _fast(text: str, language: str | None) -> dt.date | dt.datetime | None:
+    found = _first(text, language)
+    return found[1] if found else None
 
 
 def _with_dateparser(text: str, language: str | None, search: bool) -> dt.date | None:
     # dateparser fills a missing year with the current one and reads "today" as now: both are refused.
     if not _YEAR4.search(text) or not _LETTERS.search(text):
         return None
-    import dateparser  # slow to import, needed only for languages the scanner does not know
+    import dateparser  # the parser and its search are slow to load: only languages the scanner lacks need them
     from dateparser.search import search_dates
 
     languages = [_language(language)] if _language(language) else None
@@ -179,3 +180,15 @@ def find_date_in_text(text: str | None, language: str | None = None) -> dt.date 
     if value is None and _language(language) and _language(language) not in FAST_LANGUAGES:
         value = _with_dateparser(text[:400], language, search=True)
     return value
+
+
+def date_offset(text: str | None, language: str | None = None) -> int | None:
+    """Where the first date the fast scanner reads in ``text`` starts (whitespace collapsed), or None.
+
+    For judging where a block puts its date (right by its title, or far down in prose); it
+    reads what find_date_in_text reads in the scanner's languages.
+    """
+    if not text:
+        return None
+    found = _first(_normalise(text, 4000), language)
+    return found[0] if found else None

@@ -3,6 +3,11 @@
 ``find_feed_links`` reads ``<link rel="alternate">`` elements (RSS, Atom, RDF
 and JSON Feed), resolves them as a browser would (``<base href>`` included) and
 leaves out comment feeds, which carry readers' comments rather than news.
+``candidate_feed_urls`` guesses where an unlinked feed may be, nearest the
+listing first: under the listing's own path (WordPress and many others answer
+``/category/news/feed/``), under its language prefix (``/ar/feed/``, Drupal's
+``/zh-hans/rss.xml``), Joomla's ``?format=feed``, then the site's root. Only a
+few of these are ever tried (see reading.py).
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 from .htmltext import parse_html
 from .urls import is_safe_link, resolve
 
-FEED_PATHS = ["/feed/", "/rss", "/rss.xml", "/atom.xml", "/index.xml"]
+FEED_PATHS = ["/feed/", "/rss.xml", "/index.xml", "/atom.xml", "/rss"]
+# A first path segment that names a language: "ar", "fr", "zh-hans", "pt-br", "en_GB".
+_LANGUAGE_SEGMENT = re.compile(r"^[a-z]{2,3}(?:[-_][a-z0-9]{2,4})?$", re.I)
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
               "application/x.atom+xml", "application/x-atom+xml", "application/x-rss+xml", "text/xml",
               "application/xml", "text/rss+xml", "text/atom+xml"}
@@ -48,7 +55,27 @@ def find_feed_links(body, url: str) -> list[str]:
     return found
 
 
+def language_prefix(path: str) -> str:
+    """The language part that starts ``path`` ("/ar", "/index.php/en"), or "" when it has none."""
+    segments = [segment for segment in path.split("/") if segment]
+    lead = 1 if segments[:1] == ["index.php"] else 0
+    if len(segments) > lead and _LANGUAGE_SEGMENT.match(segments[lead]):
+        return "/" + "/".join(segments[: lead + 1])
+    return ""
+
+
 def candidate_feed_urls(page_url: str) -> list[str]:
-    """The usual feed locations on ``page_url``'s site, to try (within robots.txt) when none is linked."""
+    """Where an unlinked feed of ``page_url`` may be, most likely first (try them within robots.txt)."""
     parts = urlsplit(page_url)
-    return [urlunsplit((parts.scheme, parts.netloc, path, "", "")) for path in FEED_PATHS]
+    path = parts.path.rstrip("/")
+    prefix = language_prefix(parts.path)
+    # A folder-like listing path ("/fr/actualites") may have feeds below it; a file ("News.aspx") has none.
+    below = bool(path) and path != prefix and "." not in path.rsplit("/", 1)[-1]
+    paths = ([path + "/feed/"] if below else []) + ([prefix + "/feed/", prefix + "/rss.xml"] if prefix else [])
+    found = [urlunsplit((parts.scheme, parts.netloc, candidate, "", "")) for candidate in paths]
+    if path:
+        found.append(urlunsplit((parts.scheme, parts.netloc, parts.path, "format=feed", "")))
+    found += [urlunsplit((parts.scheme, parts.netloc, usual, "", "")) for usual in FEED_PATHS]
+    if below:
+        found.append(urlunsplit((parts.scheme, parts.netloc, path + "/index.xml", "", "")))
+    return list(dict.fromkeys(found))

@@ -1,7 +1,7 @@
 """What a followed page or feed says: items with a title, a link, a date and a safe summary.
 
 Pure functions on bytes: no network, no database. Feeds go through feedparser
-after their DOCTYPE and entity declarations are removed (SECURITY.md 8: no
+after their DOCTYPE and entity declarations are removed (docs/design/security.md item 8: no
 external entities, no remote DTD, no billion laughs) and never as a URL;
 listing pages go through one lxml parse and the generic extractor (generic.py)
 or, when a source has them, CSS selectors (selectors.py).
@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import feedparser
 
 from .dates import EARLIEST_YEAR, find_date_in_text, parse_date
-from .generic import read_items
-from .htmltext import clean_text, html_to_text, parse_html, sanitize_html, summary_html, text_of
+from .generic import Verdict, explain_items, read_items
+from .htmltext import clean_text, decode_html, html_to_text, parse_html, sanitize_html, summary_html, text_of
 from .listing import Page
+from .selectors import extract_with_selectors
 from .urls import clean_url, is_safe_link, resolve
 
 
@@ -151,12 +152,15 @@ def extract_listing(body, url: str, *, selectors: dict | None = None, encoding: 
     generic extractor finds the repeated blocks itself.
     """
     if selectors and any((value or "").strip() for value in selectors.values()):
-        from .selectors import extract_with_selectors
-
         return [ExtractedItem(*values) for values in
                 extract_with_selectors(body, url, selectors, encoding=encoding, language=language)]
     page = Page(parse_html(body, encoding), url, language)
     return [ExtractedItem(found.title, found.url, found.published, found.summary) for found in read_items(page)]
+
+
+def explain_listing(body, url: str, *, encoding: str | None = None, language: str | None = None) -> list[Verdict]:
+    """Why the generic extractor kept or dropped each block of a listing page, in page order ("Try a URL")."""
+    return explain_items(Page(parse_html(body, encoding), url, language))
 
 
 _META_DATES = ("article:published_time", "og:published_time", "datepublished", "date", "dc.date",
@@ -167,8 +171,6 @@ _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
 def extract_detail(body, url: str, *, encoding: str | None = None,
                    language: str | None = None) -> tuple[dt.date | dt.datetime | None, str]:
     """The publication date and a short sanitised summary of an article page (for listings that lack them)."""
-    from .htmltext import decode_html
-
     text = decode_html(body, encoding) if isinstance(body, (bytes, str)) else None
     root = parse_html(text if text is not None else body)
     published = None
@@ -196,5 +198,5 @@ def extract_detail(body, url: str, *, encoding: str | None = None,
     return published, summary_html(first)
 
 
-__all__ = ["ExtractedItem", "NotAFeed", "looks_like_feed", "extract_feed", "extract_listing", "extract_detail",
-           "find_date_in_text"]
+__all__ = ["ExtractedItem", "NotAFeed", "Verdict", "looks_like_feed", "extract_feed", "extract_listing",
+           "explain_listing", "extract_detail", "find_date_in_text"]

@@ -1,4 +1,4 @@
-"""The guarded, polite HTTP client of the follower (SECURITY.md 1-7).
+"""The guarded, polite HTTP client of the follower (docs/design/security.md items 1-7).
 
 - Every hop (the URL and each redirect, followed by hand) is parsed and
   checked by :mod:`feeds.follow.guard`, and the connection goes to the

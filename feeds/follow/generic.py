@@ -1,14 +1,27 @@
-"""Grouping, scoring and reading the repeated blocks that ``listing.Page`` finds (see listing.py)."""
+"""Grouping, scoring and reading the repeated blocks that ``listing.Page`` finds (see listing.py).
+
+Every group of blocks sharing a structural path gets a first score; the best few are then
+judged block by block (blocks.py), so that introductions and closing paragraphs that share
+the items' markup are dropped, and scored again on the blocks kept. In flat layouts, where a
+block's date sits in a sibling element, the group's blocks are looked at together to tell
+whether dates come after their links or before them.
+"""
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from dataclasses import dataclass
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from .blocks import Block, judge
+from .headlines import headline_words
 from .htmltext import summary_html, text_of
 from .listing import HEADINGS, MAX_LEVELS, SUMMARY_CLASS, Link, Page
+
+JUDGED_GROUPS = 6
+CONTENDER_SHARE = 0.3
 
 
 @dataclass
@@ -29,6 +42,19 @@ class Group:
     records: list
     primary: dict
     score: float
+    links: dict = field(default_factory=dict)  # record -> its candidate links
+    direction: str = "after"  # where flat layouts keep a block's date: in the siblings after it, or before
+    blocks: list = field(default_factory=list)  # the verdict on every block, once judged
+
+
+@dataclass
+class Verdict:
+    """Why one block of the page was or was not read as an item (for "Try a URL")."""
+
+    title: str
+    url: str
+    kept: bool
+    reasons: str
 
 
 def _primary(record, links: list[Link]) -> Link:
@@ -37,34 +63,69 @@ def _primary(record, links: list[Link]) -> Link:
     return max(links, key=rank)
 
 
-def _record_text(record) -> str:
-    return text_of(record)
 
 
-def _followers(record, records: set) -> list:
-    """Siblings after a block up to the next one: where flat layouts (<dt>/<dd>, h3 + p) keep date and text."""
+def _siblings(record, records: set, forward: bool, limit: int = 4) -> list:
+    """Siblings after (or before) a block up to the next block: where flat layouts keep date and text."""
     found = []
-    for sibling in record.itersiblings():
-        if len(found) == 4 or sibling in records or not isinstance(sibling.tag, str) or sibling.tag in HEADINGS:
+    for sibling in record.itersiblings(preceding=not forward):
+        if len(found) == limit or sibling in records or not isinstance(sibling.tag, str):
+            break
+        # After a block, a heading starts the next item; before it, a heading may be its date ("<h4>3 May").
+        if forward and sibling.tag in HEADINGS:
             break
         found.append(sibling)
     return found
 
 
-def _date(page: Page, record, title: str, records: set):
+def _followers(record, records: set) -> list:
+    return _siblings(record, records, True)
+
+
+def _date(page: Page, record, title: str, records: set, direction: str = "after"):
+    return _dated_by(page, record, title, records, direction)[0]
+
+
+def _dated_by(page: Page, record, title: str, records: set, direction: str = "after") -> tuple:
+    """(date, element that shows it): the block itself, or in flat layouts a sibling after or before it."""
     value = page.record_date(record, title)
-    if value is None:
-        for sibling in _followers(record, records):
-            if any(a in page.links for a in sibling.iter("a")) and sibling.tag not in ("dd", "p"):
-                break
-            value = page.record_date(sibling, title)
-            if value is not None:
-                break
-    return value
+    if value is not None:
+        return value, record
+    for sibling in _siblings(record, records, direction == "after"):
+        if any(a in page.links for a in sibling.iter("a")) and sibling.tag not in ("dd", "p"):
+            break
+        value = page.record_date(sibling, title)
+        if value is not None:
+            return value, sibling
+    return None, None
 
 
-def _score(page: Page, records: list, record_links: dict) -> Group | None:
+def _nearest_dated(page: Page, siblings: list) -> int | None:
+    return next((i for i, sibling in enumerate(siblings) if page.record_date(sibling, "\x00") is not None), None)
+
+
+def _directions(page: Page, records: list) -> list[str]:
+    """Where the blocks' dates may sit: ["after"], or also "before" when some block has one just before it.
+
+    In flat layouts a date between two links is as near to one as to the other; which way it
+    belongs shows only at the ends of the run, so both readings are judged and the better kept.
+    """
+    members = set(records)
+    for record in records:
+        if page.record_date(record, "\x00") is not None:
+            continue
+        after = _nearest_dated(page, [s for s in record.itersiblings() if s not in members][:4])
+        before = _nearest_dated(page, _siblings(record, members, False))
+        if before is not None and (after is None or before <= after):
+            return ["after", "before"]
+    return ["after"]
+
+
+def _score(page: Page, records: list, record_links: dict, direction: str = "after", dates: dict | None = None,
+           texts: dict | None = None) -> Group:
     primary = {record: _primary(record, record_links[record]) for record in records}
+    if not records:
+        return Group(records, primary, 0.0, record_links, direction)
     urls = [primary[record].url for record in records]
     unique = len(set(urls)) / len(urls)
     title_score = extra = dated = headed = region = 0.0
@@ -72,20 +133,61 @@ def _score(page: Page, records: list, record_links: dict) -> Group | None:
     members = set(records)
     for record in records:
         link = primary[record]
-        text = _record_text(record)
-        title_score += min(len(link.title.split()), 10) / 10
+        text = texts[record] if texts else page.text(record)
+        title_score += min(headline_words(link.title), 10) / 10
         extra += min(max(len(text) - len(link.title), 0) / 150, 1.0)
-        dated += 1.0 if _date(page, record, link.title, members) else 0.0
+        date = dates[record] if dates else _date(page, record, link.title, members, direction)
+        dated += 1.0 if date else 0.0
         headed += 1.0 if link.in_heading else 0.0
         heading_urls = {l.url for l in record_links[record] if l.in_heading}
-        long_urls = {l.url for l in record_links[record] if len(l.title.split()) >= 4}
+        long_urls = {l.url for l in record_links[record] if headline_words(l.title) >= 4}
         stories += max(len(heading_urls), 1) if heading_urls else max(len(long_urls), 1) ** 0.5
         node = page.node(record)
         region += 0.15 if node.negative else (1.3 if node.positive else 1.0)
     n = len(records)
     score = (math.log2(1 + n) * (title_score / n) * unique * (n / stories) * (1 + 1.5 * dated / n)
              * (1 + 0.5 * headed / n) * (1 + extra / n) * (region / n))
-    return Group(records, primary, score)
+    return Group(records, primary, score, record_links, direction)
+
+
+def _spread(blocks: list[Block]) -> float:
+    """1 for blocks of like length, less for text whose blocks' lengths vary as prose paragraphs do."""
+    lengths = [len(b.text) for b in blocks]
+    if len(lengths) < 3:
+        return 1.0
+    variation = statistics.pstdev(lengths) / max(statistics.mean(lengths), 1.0)
+    return 1.0 / (1.0 + max(0.0, variation - 0.6))
+
+
+def _judged(page: Page, group: Group) -> Group:
+    """The group scored again on the blocks judged to be items (blocks.py), the verdicts kept."""
+    best = None
+    for direction in _directions(page, group.records):
+        judged = _judged_one_way(page, group, direction)
+        if best is None or judged.score > best.score:
+            best = judged
+    return best
+
+
+def _judged_one_way(page: Page, group: Group, direction: str) -> Group:
+    members = set(group.records)
+    blocks, dates, texts = [], {}, {}
+    for record in group.records:
+        link = group.primary[record]
+        date, source = _dated_by(page, record, link.title, members, direction)
+        dates[record] = date
+        texts[record] = text = page.text(record)
+        if source is not None and source is not record:
+            beside = " ".join(page.text(s) for s in _siblings(record, members, direction == "after", 2))
+            text = f"{text} {beside}" if direction == "after" else f"{beside} {text}"
+        stories = len({candidate.url for candidate in group.links[record]})
+        blocks.append(Block(record, link, date, text, stories, page.date_shown(source) if source is not None
+                            else None))
+    kept = judge(blocks, page.language)
+    judged = _score(page, [block.record for block in kept], group.links, direction, dates, texts)
+    judged.score *= _spread(kept)
+    judged.blocks = blocks
+    return judged
 
 
 def _groups(page: Page) -> list[Group]:
@@ -102,7 +204,11 @@ def _groups(page: Page) -> list[Group]:
     for members in buckets.values():
         if len(members) >= 2:
             groups.append(_score(page, list(members), members))
-    return sorted(groups, key=lambda group: -group.score)
+    groups.sort(key=lambda group: -group.score)
+    # Judging drops blocks: it does not lift a group from under a third of the best score to the top.
+    contenders = [g for g in groups[:JUDGED_GROUPS] if g.score >= CONTENDER_SHARE * groups[0].score] if groups else []
+    judged = [_judged(page, group) for group in contenders]
+    return sorted(judged, key=lambda group: -group.score) + groups[len(contenders):]
 
 
 def _common_prefix(urls: list[str]) -> tuple[str, str]:
@@ -136,18 +242,20 @@ def _extras(page: Page, group: Group) -> list[tuple]:
     taken = {link.url for link in group.primary.values()}
     host, prefix = _common_prefix(list(taken))
     members = set(group.records)
-    needs_date = sum(1 for r in group.records if _date(page, r, group.primary[r].title, members)) >= 0.6 * len(
-        group.records)
+    needs_date = sum(1 for r in group.records if _date(page, r, group.primary[r].title, members,
+                                                       group.direction)) >= 0.6 * len(group.records)
     inside = set()
     blocked = set()
     for record in group.records:
         inside.update(record.iter("a"))
         blocked.update(record.iterancestors())
+    for block in group.blocks:  # the blocks judged not to be items stay out
+        inside.update(block.record.iter("a"))
     found = []
     for anchor, link in page.links.items():
         if anchor in inside or link.url in taken:
             continue
-        if not (link.in_heading or len(link.title.split()) >= 4):
+        if not (link.in_heading or headline_words(link.title) >= 4):
             continue
         parts = urlsplit(link.url)
         if host and parts.netloc.lower() != host:
@@ -182,20 +290,22 @@ def _summary(record, title: str) -> str:
     return summary_html(parts[0] if parts else text_of(record).replace(title, " ", 1).strip())
 
 
-def read_items(page: Page) -> list[Found]:
-    """The items of ``page`` in page order, one per story URL."""
+def _chosen(page: Page) -> tuple[Group | None, list[tuple]]:
     groups = _groups(page)
-    blocks, members = [], set()
     if groups and groups[0].score > 0.3:
         best = groups[0]
-        members = set(best.records)
-        blocks = [(record, best.primary[record]) for record in best.records]
-        blocks += _extras(page, best)
-    else:
-        # No repeated block: a lone story (heading link with a date beside it) is still an item.
-        lone = [(_container(page, link, set()), link) for link in page.links.values() if link.in_heading]
-        blocks = [(record, link) for record, link in lone
+        return best, [(record, best.primary[record]) for record in best.records] + _extras(page, best)
+    # No repeated block: a lone story (heading link with a date beside it) is still an item.
+    lone = [(_container(page, link, set()), link) for link in page.links.values() if link.in_heading]
+    return None, [(record, link) for record, link in lone
                   if not page.node(record).negative and page.record_date(record, link.title)]
+
+
+def read_items(page: Page) -> list[Found]:
+    """The items of ``page`` in page order, one per story URL."""
+    best, blocks = _chosen(page)
+    members = set(best.records) if best else set()
+    direction = best.direction if best else "after"
     items, seen = [], set()
     for record, link in sorted(blocks, key=lambda pair: pair[1].order):
         key = link.url.partition("#")[0]
@@ -205,5 +315,24 @@ def read_items(page: Page) -> list[Found]:
         summary = _summary(record, link.title)
         if not summary and record in members:
             summary = _summary_of_texts([text_of(s) for s in _followers(record, members)], link.title)
-        items.append(Found(link.order, link.title, link.url, _date(page, record, link.title, members), summary))
+        items.append(Found(link.order, link.title, link.url, _date(page, record, link.title, members, direction),
+                           summary))
     return items
+
+
+def explain_items(page: Page) -> list[Verdict]:
+    """Every block the extractor weighed as an item, in page order, with why it was kept or dropped."""
+    best, blocks = _chosen(page)
+    if best is None:
+        return [Verdict(link.title, link.url, True, "a lone story: a heading link with a date beside it")
+                for _, link in blocks]
+    verdicts = [(block.link.order, Verdict(block.link.title, block.link.url, block.kept, block.reasons()))
+                for block in best.blocks] or [(best.primary[r].order, Verdict(best.primary[r].title,
+                                                                              best.primary[r].url, True,
+                                                                              "repeated block"))
+                                               for r in best.records]
+    members = set(best.records)
+    verdicts += [(link.order, Verdict(link.title, link.url, True, "outside the repeated blocks, a story link "
+                                      "like theirs (same site and path)"))
+                 for record, link in blocks if record not in members]
+    return [verdict for _, verdict in sorted(verdicts, key=lambda pair: pair[0])]

@@ -1,4 +1,4 @@
-"""Which URLs and addresses the follower may reach (SECURITY.md 1-4).
+"""Which URLs and addresses the follower may reach (docs/design/security.md items 1-4).
 
 Every URL is parsed once into a :class:`Target`; the fetcher connects to the
 address checked here and sends exactly this target's host and path, so what

@@ -2,7 +2,7 @@
 
 - The **lease**: a poll holds its host's lease, claimed with a conditional
   UPDATE, so one host is never polled twice at once, whatever the number of
-  threads, processes or machines (SECURITY.md 7, "one connection per host").
+  threads, processes or machines (docs/design/security.md item 7, "one connection per host").
 - The **robots.txt cache** (at most 24 h) and the time of the next allowed
   request (Crawl-delay, Retry-After), so the pacing survives between polls.
 """

@@ -123,7 +123,7 @@ def summary_html(text: str, limit: int = 400) -> str:
 
 
 def sanitize_html(fragment: str, limit: int = 2000) -> str:
-    """HTML from another site reduced to a small safe allowlist (SECURITY.md 9)."""
+    """HTML from another site reduced to a small safe allowlist (docs/design/security.md item 9)."""
     cleaned = nh3.clean(repair(strip_controls(fragment or "")), tags=SUMMARY_TAGS, attributes=SUMMARY_ATTRIBUTES,
                         url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow")
     cleaned = cleaned.strip()

@@ -23,10 +23,10 @@ from functools import lru_cache
 
 
 from .dates import find_date_in_text, parse_date
+from .headlines import HEADINGS, TITLE_CLASS, headline_for, is_read_more, reads_as_headline
 from .htmltext import clean_text, text_of
 from .urls import clean_url, is_safe_link, resolve
 
-HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 NEGATIVE_TAGS = frozenset({"nav", "footer", "aside", "header", "menu", "form-nav"})
 NEGATIVE_WORDS = frozenset({
     "nav", "navbar", "navigation", "menu", "menubar", "submenu", "subnav", "footer", "sidebar", "breadcrumb",
@@ -42,11 +42,6 @@ POSITIVE_WORDS = frozenset({
 STATE_TOKENS = frozenset({"odd", "even", "first", "last", "active", "current", "selected", "open", "closed",
                           "sticky", "featured", "new", "hidden", "visible", "clearfix", "clear", "row", "col",
                           "column", "item", "hentry", "status-publish", "format-standard", "type-post"})
-READ_MORE = re.compile(
-    r"^(?:read|learn|see|view|find out|continue|full)\b.{0,25}$|^(?:more|details?|plus|suite|mehr|weiter\w*)\b"
-    r".{0,12}$|^(?:lire|en savoir|voir|leer|ver|ler|saiba)\b.{0,25}$|^(?:next|previous|prev|older|newer|load)\b"
-    r".{0,20}$|^(?:suivant|précédent|siguiente|anterior)\b|^[\W\d_]*$", re.I)
-TITLE_CLASS = re.compile(r"title|headline|heading", re.I)
 DATE_CLASS = re.compile(r"date|time|posted|published|meta|byline|created|when", re.I)
 SUMMARY_CLASS = re.compile(r"summary|teaser|excerpt|description|intro|lead|abstract|body|text|content", re.I)
 # Zebra striping and state classes that differ between otherwise identical blocks.
@@ -68,6 +63,8 @@ class Link:
     in_heading: bool
     order: int
     titled: bool = False
+    # A "read more" (or empty) link: its title is the plain-text headline before it.
+    read_more: bool = False
 
 
 @dataclass
@@ -126,10 +123,29 @@ class Page:
         self.nodes: dict = {}
         self.links: dict = {}
         self._date_cache: dict = {}
+        self._date_shown: dict = {}
+        self._texts: dict = {}
+        self._by_story: dict = {}  # story URL (no fragment) -> anchors with a title pointing at it
+        read_more = []
         for order, anchor in enumerate(self.body.iter("a")):
             link = self._candidate(anchor, order)
+            if isinstance(link, tuple):
+                read_more.append(link)
+            elif link is not None:
+                self.links[anchor] = link
+                self._by_story.setdefault(link.url.partition("#")[0], []).append(anchor)
+        for anchor, order, url in read_more:
+            link = self._read_more(anchor, order, url)
             if link is not None:
                 self.links[anchor] = link
+        self.links = dict(sorted(self.links.items(), key=lambda pair: pair[1].order))
+
+    def text(self, element) -> str:
+        """text_of(element), computed once per element."""
+        found = self._texts.get(element)
+        if found is None:
+            found = self._texts[element] = text_of(element)
+        return found
 
     def _candidate(self, anchor, order: int) -> Link | None:
         href = (anchor.get("href") or "").strip()
@@ -149,11 +165,26 @@ class Page:
                               and TITLE_CLASS.search(e.get("class") or "")), None)
                 title = text_of(named) if named is not None else ""
         title = clean_text(title)
-        if len(title) < 8 or len(title.split()) < 2 or len(title) > 300 or READ_MORE.match(title):
+        if not in_heading and is_read_more(title):
+            return anchor, order, url  # judged once every titled link is known (_read_more)
+        if not reads_as_headline(title):
             return None
         near = [anchor, *itertools.islice(anchor.iterancestors(), 2)]
         titled = any(TITLE_CLASS.search((e.get("class") or "")[:200]) for e in near)
         return Link(anchor, title, clean_url(url), in_heading, order, titled)
+
+    def _read_more(self, anchor, order: int, url: str) -> Link | None:
+        titled = [set(itertools.islice(other.iterancestors(), 6)) for other in
+                  self._by_story.get(clean_url(url).partition("#")[0], ())]
+
+        def holds_titled_link(ancestor) -> bool:
+            return any(ancestor in ancestors for ancestors in titled)
+
+        headline = headline_for(anchor, holds_titled_link)
+        if headline is None:
+            return None
+        return Link(anchor, clean_text(text_of(headline)), clean_url(url), headline.tag in HEADINGS, order,
+                    titled=True, read_more=True)
 
     def node(self, element) -> Node:
         """The Node of ``element``, computing its ancestors' first (iteratively, top down)."""
@@ -181,22 +212,29 @@ class Page:
         """The date shown in a block: <time>, then a date-like element, then the first date in its text."""
         if element in self._date_cache:
             return self._date_cache[element]
-        value = None
+        value, shown = None, None
         for time in element.iter("time"):
-            value = parse_date(time.get("datetime"), self.language) or parse_date(text_of(time), self.language)
+            shown = self.text(time)
+            value = parse_date(time.get("datetime"), self.language) or parse_date(shown, self.language)
             if value:
                 break
         if value is None:
             for candidate in element.iter():
                 if candidate is not element and isinstance(candidate.tag, str) and \
                         DATE_CLASS.search((candidate.get("class") or "")[:200] + (candidate.get("itemprop") or "")):
-                    text = text_of(candidate)
-                    if text and title not in text and len(text) < 200:
-                        value = parse_date(text, self.language)
+                    shown = self.text(candidate)
+                    if shown and title not in shown and len(shown) < 200:
+                        value = parse_date(shown, self.language)
                         if value:
                             break
         if value is None:
-            text = text_of(element)
+            shown = None
+            text = self.text(element)
             value = find_date_in_text(text.replace(title, " ", 1), self.language)
         self._date_cache[element] = value
+        self._date_shown[element] = shown if value is not None else None
         return value
+
+    def date_shown(self, element) -> str | None:
+        """The text of the element that gave ``element``'s date (a <time>, a date-classed element), if any."""
+        return self._date_shown.get(element)

@@ -82,7 +82,7 @@ class Item(Base):
     url_key: Mapped[str] = mapped_column(String(2000))
     title: Mapped[str] = mapped_column(String(1000))  # plain text
     summary: Mapped[str] = mapped_column(Text, default="")  # sanitised HTML
-    # None: the site gives no date we could trust (SECURITY.md 10), never "now".
+    # None: the site gives no date we could trust (docs/design/security.md item 10), never "now".
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     # False when the site gave only a date: published_at is then that day at 00:00 UTC.
     published_has_time: Mapped[bool] = mapped_column(Boolean, default=False)

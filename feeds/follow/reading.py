@@ -1,10 +1,12 @@
 """Reading one source: which document to fetch, and what it says (no Flask).
 
-``kind="auto"`` discovers once: a feed the page links to, else the usual feed
-paths of the site (within robots.txt), else the page itself as a listing.
+``kind="auto"`` discovers once: a feed the page links to, else one at a few
+guessed paths (under the listing's path and language prefix, then the site's
+root; within robots.txt), else the page itself as a listing. A feed is kept
+only when it shares items with the page, and then its dates are the items'.
 Later polls fetch the chosen document with its stored validators; a 304 is
 never parsed. The extractor (:mod:`feeds.follow.extract`) only ever sees the
-bytes the guarded fetcher got (SECURITY.md 8).
+bytes the guarded fetcher got (docs/design/security.md item 8).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from feeds.follow.visit import RetryLater, Visit
 log = logging.getLogger("pressroom.follow")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 MAX_FEED_LINKS = 3
+MAX_FEED_GUESSES = 6
 MAX_RETRY_AFTER = 24 * 3600
 
 
@@ -60,6 +63,8 @@ class Outcome:
     error: str | None = None
     retry_after: float | None = None
     parsed: int = 0
+    # With explain=True: why each block of the listing page was or was not read as an item.
+    blocks: list = field(default_factory=list)
 
 
 def charset_of(content_type: str | None) -> str | None:
@@ -86,11 +91,15 @@ def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
     return max(1.0, min(seconds, MAX_RETRY_AFTER))
 
 
-def read_source(visit: Visit, source: SourceView, now: dt.datetime) -> Outcome:
-    """Fetch and extract ``source``; never raises for network, HTTP or parsing trouble."""
+def read_source(visit: Visit, source: SourceView, now: dt.datetime, *, explain: bool = False) -> Outcome:
+    """Fetch and extract ``source``; never raises for network, HTTP or parsing trouble.
+
+    ``explain`` (for "Try a URL") also keeps, for a listing page read by the generic extractor,
+    the verdict on each of its blocks in ``Outcome.blocks``.
+    """
     try:
         if source.kind == "auto" and not source.discovered:
-            return _discover(visit, source, now)
+            return _discover(visit, source, now, explain)
         feed = source.feed_url if source.kind == "auto" else (source.url if source.kind == "feed" else None)
         url = feed or source.url
         headers = {}
@@ -111,7 +120,7 @@ def read_source(visit: Visit, source: SourceView, now: dt.datetime) -> Outcome:
             return outcome
         if feed:
             return _read_feed(response, source, outcome)
-        return _read_listing(response, source, outcome)
+        return _read_listing(response, source, outcome, explain)
     except Refused as exc:
         return Outcome(kind="blocked", error=str(exc))
     except RetryLater as exc:
@@ -157,15 +166,19 @@ def _read_feed(response: Fetched, source: SourceView, outcome: Outcome) -> Outco
     return outcome
 
 
-def _read_listing(response: Fetched, source: SourceView, outcome: Outcome) -> Outcome:
+def _read_listing(response: Fetched, source: SourceView, outcome: Outcome, explain: bool = False) -> Outcome:
     outcome.parsed += 1
+    encoding = charset_of(response.content_type)
     outcome.items = extract.extract_listing(response.body, response.url, selectors=source.selectors or None,
-                                            encoding=charset_of(response.content_type), language=source.language)
+                                            encoding=encoding, language=source.language)
+    if explain and not source.selectors:
+        outcome.blocks = extract.explain_listing(response.body, response.url, encoding=encoding,
+                                                 language=source.language)
     outcome.kind = "items"
     return outcome
 
 
-def _discover(visit: Visit, source: SourceView, now: dt.datetime) -> Outcome:
+def _discover(visit: Visit, source: SourceView, now: dt.datetime, explain: bool = False) -> Outcome:
     page = visit.get(source.url)
     failed = _failure(visit, page, now)
     if failed is not None:
@@ -186,13 +199,14 @@ def _discover(visit: Visit, source: SourceView, now: dt.datetime) -> Outcome:
         found = _read_feed(response, source, _validators(response, Outcome(kind="items", document_url=feed_url)))
         if found.kind != "items" or not found.items:
             continue
-        listing = listing or _read_listing(page, source, _validators(page, base))
+        listing = listing or _read_listing(page, source, _validators(page, base), explain)
         if listing.items and not _overlap(found.items, listing.items):
             continue  # the site's feed, but not this page's (page 2, an archive, another section)
         found.feed_url, found.discovered = response.permanent_url or feed_url, True
         found.moved_url, found.parsed = page.permanent_url, found.parsed + listing.parsed
+        found.blocks = listing.blocks
         return found
-    return listing or _read_listing(page, source, _validators(page, base))
+    return listing or _read_listing(page, source, _validators(page, base), explain)
 
 
 def _overlap(feed_items: list, listing_items: list) -> bool:
@@ -200,12 +214,13 @@ def _overlap(feed_items: list, listing_items: list) -> bool:
     return any(url_key(item.url) in keys for item in feed_items if item.url)
 
 
-def _feed_candidates(visit: Visit, page: Fetched) -> list[str]:
+def _feed_candidates(visit: Visit, page: Fetched):
+    """The feeds the page links to, then (when none of those is this page's) a few guessed ones."""
     linked = discover.find_feed_links(page.body, page.url)[:MAX_FEED_LINKS]
-    if linked:
-        return linked
-    # The usual paths are guesses: only those robots.txt lets us read.
-    return [url for url in discover.candidate_feed_urls(page.url) if _robots_allow(visit, url)]
+    yield from linked
+    # The guesses cost a request each: a bounded few, and only those robots.txt lets us read.
+    guesses = [url for url in discover.candidate_feed_urls(page.url) if url not in linked]
+    yield from [url for url in guesses if _robots_allow(visit, url)][:MAX_FEED_GUESSES]
 
 
 def _robots_allow(visit: Visit, url: str) -> bool:

@@ -1,4 +1,4 @@
-"""robots.txt for the follower, read with protego (RFC 9309; SECURITY.md 7).
+"""robots.txt for the follower, read with protego (RFC 9309; docs/design/security.md item 7).
 
 - 2xx: the rules apply (and their Crawl-delay).
 - 4xx: there are no rules: everything is allowed.

@@ -1,9 +1,9 @@
 """Storing what a poll found: items upserted by normalised URL and GUID (no Flask).
 
-Text from other sites is untrusted (SECURITY.md 9, 26): titles are stored as
+Text from other sites is untrusted (docs/design/security.md items 9, 26): titles are stored as
 plain text without control characters, summaries as HTML re-sanitised with
-nh3; links other than http(s) are dropped (SECURITY.md 4); dates that are
-implausible are stored as unknown, never as "now" (SECURITY.md 10).
+nh3; links other than http(s) are dropped (docs/design/security.md item 4); dates that are
+implausible are stored as unknown, never as "now" (docs/design/security.md item 10).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def published_fields(value, now: dt.datetime) -> tuple[dt.datetime | None, bool]
         return None, False
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            return None, False  # a time without a zone is not trusted (SECURITY.md 28)
+            return None, False  # a time without a zone is not trusted (docs/design/security.md item 28)
         moment, has_time = value.astimezone(dt.timezone.utc), True
     elif isinstance(value, dt.date):
         moment, has_time = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc), False

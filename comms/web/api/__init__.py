@@ -3,7 +3,7 @@
 flask-smorest builds the OpenAPI document from the same marshmallow schemas
 that validate requests and serialise responses, so the document cannot drift
 from the code. Its own error handler is switched off: comms.web.errors answers
-every /api error in API.md's shape.
+every /api error in docs/design/contract.md's shape.
 """
 
 from __future__ import annotations
@@ -11,11 +11,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from comms.web.api import contacts, lists, meetings, releases, sends, sources, users
 from comms.web.api.schemas import ErrorSchema, StandardErrorsPlugin
-from comms.web.login import csrf
-
-BLUEPRINTS = [users.blp, contacts.blp, lists.blp, meetings.blp, releases.blp, sends.blp, sources.blp]
+__all__ = ["PressroomApi", "init_app", "register_api"]
 
 
 class PressroomApi(Api):
@@ -28,14 +25,17 @@ class PressroomApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    """Register the API blueprints and the bearer security scheme."""
+    """Create the API (OpenAPI document, bearer security scheme); capabilities add blueprints."""
     api = PressroomApi(app, spec_kwargs={"extra_plugins": [StandardErrorsPlugin()],
         "info": {"description": "Pressroom's JSON API. Authenticate with `Authorization: Bearer TOKEN`; "
                                 "create tokens with `pressroom tokens create EMAIL` or on the API tokens page."},
     })
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in BLUEPRINTS:
-        # Token-authenticated JSON: no cookies involved, so no CSRF token either.
-        csrf.exempt(blueprint)
-        api.register_blueprint(blueprint)
-    app.extensions["pressroom.api"] = api
+    app.extensions["pressroom_api"] = api
+
+
+def register_api(app: Flask, blueprint) -> None:
+    """Register one capability's API blueprint (each web package calls this from its init_app)."""
+    # Token-authenticated JSON: no cookies involved, so no CSRF token either.
+    app.extensions["csrf"].exempt(blueprint)
+    app.extensions["pressroom_api"].register_blueprint(blueprint)

@@ -7,6 +7,8 @@ from functools import lru_cache
 import marshmallow as ma
 from apispec import BasePlugin
 
+from contacts.vocab import MAX_SEARCH_WORDS
+
 
 class ErrorDetailSchema(ma.Schema):
     code = ma.fields.String(metadata={"description": "machine-readable error code", "example": "not_found"})
@@ -16,7 +18,7 @@ class ErrorDetailSchema(ma.Schema):
 
 
 class ErrorSchema(ma.Schema):
-    """API.md's error body: ``{"error": {"code", "message", "fields"}}``."""
+    """docs/design/contract.md's error body: ``{"error": {"code", "message", "fields"}}``."""
 
     error = ma.fields.Nested(ErrorDetailSchema)
 
@@ -33,6 +35,17 @@ def db_id(minimum: int = 1, **kwargs) -> ma.fields.Integer:
     instead of answering "no such object"; out of range is a 422 here.
     """
     return ma.fields.Integer(validate=ma.validate.Range(min=minimum, max=MAX_ID), **kwargs)
+
+
+def _few_words(text: str) -> None:
+    if len(text.split()) > MAX_SEARCH_WORDS:
+        raise ma.ValidationError(f"at most {MAX_SEARCH_WORDS} words")
+
+
+def search_text(**kwargs) -> ma.fields.String:
+    """A ``q`` search: at most MAX_SEARCH_WORDS words (each is one more SQL condition), else 422."""
+    return ma.fields.String(validate=_few_words, metadata={
+        "description": f"words that must all appear (at most {MAX_SEARCH_WORDS})"}, **kwargs)
 
 
 class PaginationSchema(ma.Schema):

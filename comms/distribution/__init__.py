@@ -1,0 +1,3 @@
+"""Sending releases by email: the ledger, composing, recovery, bounces, the delivery report (no Flask)."""
+
+__all__ = ["bounces", "models", "compose", "recovery", "report", "service"]

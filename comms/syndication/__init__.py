@@ -1,0 +1,3 @@
+"""Our public feeds: feed items and the feed cache (no Flask)."""
+
+__all__ = ["cache", "items"]

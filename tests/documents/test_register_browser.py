@@ -7,6 +7,7 @@ from support.app import base_environ
 from support.browser import BROWSER_MARKS
 from support.live_server import LiveServer
 from support.register_samples import make_pdf
+from playwright.sync_api import expect
 
 pytestmark = BROWSER_MARKS
 MEETING = "Twenty-Second Meeting of the States Parties"
@@ -28,7 +29,7 @@ def test_officer_issues_a_report_and_a_journalist_finds_it_by_a_french_word(brow
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
         page.get_by_role("link", name=MEETING).click()
         page.get_by_role("link", name="Document register").click()
-        assert page.get_by_role("heading", name=re.compile("Document register")).is_visible()
+        expect(page.get_by_role("heading", name=re.compile("Document register"))).to_be_visible()
 
         form = page.locator("#new-document")
         form.get_by_label("Kind").select_option("report")
@@ -42,12 +43,12 @@ def test_officer_issues_a_report_and_a_journalist_finds_it_by_a_french_word(brow
         upload.get_by_label("Language").select_option("en")
         upload.get_by_label("File").set_input_files(str(english))
         upload.get_by_role("button", name="Upload").click()
-        assert page.get_by_text("File uploaded.").is_visible()
+        expect(page.get_by_text("File uploaded.")).to_be_visible()
         upload = page.locator("#upload-file")
         upload.get_by_label("Language").select_option("fr")
         upload.get_by_label("File").set_input_files(str(french))
         upload.get_by_role("button", name="Upload").click()
-        assert page.get_by_text("FR · rapport-fr.pdf").is_visible()
+        expect(page.get_by_text("FR · rapport-fr.pdf")).to_be_visible()
         page.get_by_role("button", name="Issue").click()
         assert page.locator("#status").inner_text() == "issued"
         officer.close()
@@ -59,7 +60,7 @@ def test_officer_issues_a_report_and_a_journalist_finds_it_by_a_french_word(brow
         page.get_by_role("button", name="Search").click()
         hit = page.locator(".register-hit")
         assert hit.count() == 1
-        assert hit.get_by_role("link", name=symbol).is_visible()
+        expect(hit.get_by_role("link", name=symbol)).to_be_visible()
         assert hit.locator("mark").first.inner_text() == "Huancavélica"
         hit.get_by_role("link", name=symbol).click()
         assert symbol in page.get_by_role("heading", level=1).inner_text()

@@ -11,6 +11,7 @@ from support.app import base_environ
 from support.browser import BROWSER_MARKS
 from support.live_server import LiveServer
 from support.smtp_server import SMTPServer
+from playwright.sync_api import expect
 
 pytestmark = BROWSER_MARKS
 MEETING = "Twenty-Second Meeting of the States Parties"
@@ -49,7 +50,7 @@ def add_session(page, track, title_en, title_fr, day, start, end, room, chair):
     form.get_by_label("Chair").fill(chair)
     form.get_by_role("button", name="Save session").click()
     saved = page.get_by_text(re.compile(r"^Saved version \d+ of the programme\.$"))
-    assert saved.is_visible()
+    expect(saved).to_be_visible()
     return int(re.search(r"\d+", saved.inner_text()).group(0))
 
 
@@ -70,7 +71,7 @@ def test_officer_builds_sessions_president_approves_on_a_phone_and_the_public_se
             page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
             page.get_by_role("link", name=MEETING).click()
             page.get_by_role("link", name="Programme", exact=True).click()
-            assert page.get_by_role("heading", name="Programme", exact=True).is_visible()
+            expect(page.get_by_role("heading", name="Programme", exact=True)).to_be_visible()
             meeting_id = int(re.search(r"/staff/meetings/(\d+)/programme", page.url).group(1))
             first_day = page.locator("#session-form").get_by_label("Day", exact=True).get_attribute("min")
 
@@ -78,15 +79,15 @@ def test_officer_builds_sessions_president_approves_on_a_phone_and_the_public_se
                         "13:15", "14:00", "Press room", "Claire Dubois")
             version = add_session(page, "Victim assistance", PEER_SUPPORT, "Experts : soutien par les pairs",
                                   first_day, "15:00", "16:30", "Room VII", "Co-Chairs, Committee on Victim Assistance")
-            assert page.get_by_role("cell", name=BRIEFING).is_visible()
-            assert page.get_by_role("cell", name="13:15–14:00 CET").is_visible()
+            expect(page.get_by_role("cell", name=BRIEFING)).to_be_visible()
+            expect(page.get_by_role("cell", name="13:15–14:00 CET")).to_be_visible()
 
             approvers = page.get_by_role("group", name="Approvers")
             for box in approvers.get_by_role("checkbox").all():
                 box.uncheck()
             approvers.get_by_label(PRESIDENT).check()
             page.get_by_role("button", name="Submit for approval").click()
-            assert page.get_by_text(f"Approval of version {version} requested from {PRESIDENT}.").is_visible()
+            expect(page.get_by_text(f"Approval of version {version} requested from {PRESIDENT}.")).to_be_visible()
 
             message = wait_for_mail(smtp, "president@demo.pressroom.test", "Approval requested")
             link = re.search(r"http://127\.0\.0\.1:\d+/approve/\S+", text_part(message)).group(0)
@@ -94,41 +95,43 @@ def test_officer_builds_sessions_president_approves_on_a_phone_and_the_public_se
             phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
             president = phone.new_page()
             president.goto(link)
-            assert president.get_by_role("heading", name=MEETING).is_visible()
+            expect(president.get_by_role("heading", name=MEETING)).to_be_visible()
             briefing = president.locator("li.programme-session", has_text=BRIEFING)
-            assert briefing.is_visible() and "13:15–14:00" in briefing.inner_text()
+            expect(briefing).to_be_visible()
+            assert "13:15–14:00" in briefing.inner_text()
             peer = president.locator("li.programme-session", has_text=PEER_SUPPORT)
-            assert peer.is_visible() and "15:00–16:30" in peer.inner_text()
+            expect(peer).to_be_visible()
+            assert "15:00–16:30" in peer.inner_text()
             assert sideways_overflow(president) <= 0, "the approval page is wider than a phone"
             president.screenshot(path=str(tmp_path / "programme-approve-phone.png"), full_page=True)
             president.get_by_role("button", name=f"Approve version {version}").click()
-            assert president.get_by_role("heading", name="Approved").is_visible()
+            expect(president.get_by_role("heading", name="Approved")).to_be_visible()
 
             page.reload()
             page.get_by_role("button", name="Publish the approved version").click()
-            assert page.get_by_text(re.compile(rf"^Published version {version} \(\d+ sessions changed\)\.$")).is_visible()
+            expect(page.get_by_text(re.compile(rf"^Published version {version} \(\d+ sessions changed\)\.$"))).to_be_visible()
 
             public = phone.new_page()
             public.goto(f"{server.url}/meetings/{meeting_id}/programme")
-            assert public.get_by_text("All times are in Europe/Zurich.").is_visible()
+            expect(public.get_by_text("All times are in Europe/Zurich.")).to_be_visible()
             shown = public.locator("li.programme-session", has_text=BRIEFING)
             assert shown.locator(".programme-time").inner_text() == "13:15–14:00"  # CET, not UTC's 12:15
             shown = public.locator("li.programme-session", has_text=PEER_SUPPORT)
             assert shown.locator(".programme-time").inner_text() == "15:00–16:30"
-            assert public.get_by_role("heading", name="Victim assistance experts").first.is_visible()
+            expect(public.get_by_role("heading", name="Victim assistance experts").first).to_be_visible()
             assert sideways_overflow(public) <= 0, "the public programme is wider than a phone"
             public.screenshot(path=str(tmp_path / "programme-public-phone.png"), full_page=True)
             phone.close()
 
             # The bilaterals page: the demo's proposed bilateral with the President, confirmed.
             page.get_by_role("link", name="Bilaterals").click()
-            assert page.get_by_role("heading", name="Bilateral meetings").is_visible()
+            expect(page.get_by_role("heading", name="Bilateral meetings")).to_be_visible()
             proposed = page.locator("article.bilateral", has_text="Victim assistance funding")
-            assert proposed.get_by_text("proposed").is_visible()
+            expect(proposed.get_by_text("proposed")).to_be_visible()
             proposed.get_by_role("button", name="Confirm and send invitations").click()
-            assert page.get_by_text(re.compile(r"^Confirmed the bilateral with .+; \d+ invitations sent\.$")).is_visible()
-            assert page.locator("article.bilateral", has_text="Victim assistance funding").get_by_text(
-                "confirmed").is_visible()
+            expect(page.get_by_text(re.compile(r"^Confirmed the bilateral with .+; \d+ invitations sent\.$"))).to_be_visible()
+            expect(page.locator("article.bilateral", has_text="Victim assistance funding").get_by_text(
+                "confirmed")).to_be_visible()
             invitation = wait_for_mail(smtp, "president@demo.pressroom.test", "Confirmed: bilateral meeting")
             calendar = next(p for p in invitation.walk() if p.get_content_type() == "text/calendar")
             assert b"METHOD:REQUEST" in calendar.get_payload(decode=True)

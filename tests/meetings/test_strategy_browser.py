@@ -9,6 +9,7 @@ from support.app import base_environ
 from support.browser import BROWSER_MARKS
 from support.live_server import LiveServer
 from support.smtp_server import SMTPServer
+from playwright.sync_api import expect
 
 pytestmark = BROWSER_MARKS
 MEETING = "Twenty-Second Meeting of the States Parties"
@@ -52,8 +53,8 @@ def test_officer_builds_a_strategy_and_the_president_signs_it_off_on_a_phone(bro
 
             page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
             page.get_by_role("link", name=MEETING).click()
-            assert page.get_by_role("heading", name=MEETING).is_visible()
-            assert page.get_by_text("not signed off").first.is_visible()  # the demo's draft strategy
+            expect(page.get_by_role("heading", name=MEETING)).to_be_visible()
+            expect(page.get_by_text("not signed off").first).to_be_visible()  # the demo's draft strategy
             page.get_by_role("link", name="Edit the strategy").click()
 
             page.get_by_label("Objectives").fill("Show that clearance is on track\nWelcome the newest State Party")
@@ -66,14 +67,14 @@ def test_officer_builds_a_strategy_and_the_president_signs_it_off_on_a_phone(bro
             new_row.get_by_label("Owner").select_option(label="Claire Dubois")
             page.get_by_role("button", name="Save strategy").click()
             saved = page.get_by_text(re.compile(r"^Saved version \d+ of the strategy\.$"))
-            assert saved.is_visible()
+            expect(saved).to_be_visible()
             version = int(re.search(r"\d+", saved.inner_text()).group(0))
             assert page.get_by_label("Objectives").input_value() == (
                 "Show that clearance is on track\nWelcome the newest State Party")
-            assert page.get_by_role("group", name=re.compile("Media advisory to the Geneva press corps")).is_visible()
+            expect(page.get_by_role("group", name=re.compile("Media advisory to the Geneva press corps"))).to_be_visible()
 
             page.get_by_role("button", name="Ask the President to sign off").click()
-            assert page.get_by_text(f"Sign-off requested from {PRESIDENT} (version {version}).").is_visible()
+            expect(page.get_by_text(f"Sign-off requested from {PRESIDENT} (version {version}).")).to_be_visible()
             page.screenshot(path=str(tmp_path / "strategy-editor.png"), full_page=True)
 
             message = wait_for_mail(smtp, "president@demo.pressroom.test")
@@ -84,20 +85,20 @@ def test_officer_builds_a_strategy_and_the_president_signs_it_off_on_a_phone(bro
             president = phone.new_page()
             phone_csp = watch_csp(president)
             president.goto(link)
-            assert president.get_by_role("heading", name=MEETING).is_visible()
-            assert president.get_by_text("Show that clearance is on track").is_visible()
-            assert president.get_by_text("Chaque mine retirée rend la terre aux gens.").is_visible()
-            assert president.get_by_text("Media advisory to the Geneva press corps").is_visible()
+            expect(president.get_by_role("heading", name=MEETING)).to_be_visible()
+            expect(president.get_by_text("Show that clearance is on track")).to_be_visible()
+            expect(president.get_by_text("Chaque mine retirée rend la terre aux gens.")).to_be_visible()
+            expect(president.get_by_text("Media advisory to the Geneva press corps")).to_be_visible()
             overflow = president.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"the approval page is {overflow}px wider than a phone"
             president.screenshot(path=str(tmp_path / "approve-phone.png"), full_page=True)
             president.get_by_role("button", name=f"Approve version {version}").click()
-            assert president.get_by_role("heading", name="Approved").is_visible()
+            expect(president.get_by_role("heading", name="Approved")).to_be_visible()
             phone.close()
 
             page.get_by_role("link", name="Meeting page").click()
-            assert page.get_by_text(f"Signed off by {PRESIDENT} on").is_visible()
-            assert page.get_by_text("Media advisory to the Geneva press corps").is_visible()  # the milestone timeline
+            expect(page.get_by_text(f"Signed off by {PRESIDENT} on")).to_be_visible()
+            expect(page.get_by_text("Media advisory to the Geneva press corps")).to_be_visible()  # the milestone timeline
             page.screenshot(path=str(tmp_path / "meeting.png"), full_page=True)
             assert csp_problems == [] and phone_csp == []
             officer.close()

@@ -32,6 +32,7 @@ from support.browser import BROWSER_MARKS
 from support.live_server import LiveServer
 from support.sending import make_contacts, make_release, rt, send  # noqa: F401
 from support.web import bearer, csrf_from
+from playwright.sync_api import expect
 
 DEEP = {16_000: ">" * 16_000 + " x", 49_000: ">" * 49_000 + " x"}
 NESTED = "nested more than 32 levels deep"
@@ -312,7 +313,7 @@ def test_item_35_chromium_renders_the_page_of_a_hostile_headline(browser, client
             page = context.new_page()
             page.goto(f"{server.url}/news/{slug}?lang=en")
             article = page.locator("article.release")
-            assert article.is_visible()
+            expect(article).to_be_visible()
             assert "Clearance is complete in the north." in article.inner_text()
             assert HOSTILE_HEADLINE in page.locator("h1").first.inner_text()
             assert page.evaluate("document.querySelectorAll('script[type=\"application/ld+json\"]').length") == 1

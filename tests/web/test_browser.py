@@ -7,6 +7,7 @@ import pytest
 from support.app import base_environ
 from support.browser import BROWSER_MARKS
 from support.live_server import LiveServer
+from playwright.sync_api import expect
 
 pytestmark = BROWSER_MARKS
 
@@ -33,13 +34,13 @@ def test_officer_signs_in_and_sees_the_dashboard(browser, demo_server, tmp_path)
     page.get_by_label("Password").fill("pressroom-demo")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{demo_server.url}/staff/")
-    assert page.get_by_role("heading", name="Upcoming meetings").is_visible()
-    assert page.get_by_text("Twenty-Second Meeting of the States Parties").is_visible()
-    assert page.get_by_text("Claire Dubois · officer").is_visible()
+    expect(page.get_by_role("heading", name="Upcoming meetings")).to_be_visible()
+    expect(page.get_by_text("Twenty-Second Meeting of the States Parties")).to_be_visible()
+    expect(page.get_by_text("Claire Dubois · officer")).to_be_visible()
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{demo_server.url}/login")
-    assert page.get_by_text("You are signed out.").is_visible()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
     assert csp_problems == []
     context.close()
 
@@ -50,7 +51,7 @@ def test_wrong_password_shows_a_message(browser, demo_server):
     page.get_by_label("Email").fill("officer@demo.pressroom.test")
     page.get_by_label("Password").fill("wrong-password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("do not match an active account").is_visible()
+    expect(page.get_by_text("do not match an active account")).to_be_visible()
     page.close()
 
 
@@ -64,6 +65,6 @@ def test_dashboard_fits_a_phone(browser, demo_server, tmp_path):
     page.wait_for_url(f"{demo_server.url}/staff/")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the phone"
-    assert page.get_by_text("Twenty-Second Meeting of the States Parties").is_visible()
+    expect(page.get_by_text("Twenty-Second Meeting of the States Parties")).to_be_visible()
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     context.close()

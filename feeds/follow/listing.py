@@ -124,6 +124,8 @@ class Page:
         self.links: dict = {}
         self._date_cache: dict = {}
         self._date_shown: dict = {}
+        # Nested wrappers (li > div > p) often hold the very same text: read each text once per page.
+        self._text_dates: dict = {}
         self._texts: dict = {}
         self._by_story: dict = {}  # story URL (no fragment) -> anchors with a title pointing at it
         read_more = []
@@ -230,7 +232,10 @@ class Page:
         if value is None:
             shown = None
             text = self.text(element)
-            value = find_date_in_text(text.replace(title, " ", 1), self.language)
+            text = text.replace(title, " ", 1)
+            if text not in self._text_dates:
+                self._text_dates[text] = find_date_in_text(text, self.language)
+            value = self._text_dates[text]
         self._date_cache[element] = value
         self._date_shown[element] = shown if value is not None else None
         return value

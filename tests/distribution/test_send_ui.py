@@ -206,7 +206,9 @@ def test_a_draft_cannot_be_sent(client, auth_actions, runtime, users, smtp):
     assert "It can be sent once a revision is approved." in page(client.get(f"/staff/releases/{release_id}"))
     response = client.post(f"/staff/releases/{release_id}/send", data={"csrf_token": token(client, release_id),
                                                                         "list_ids": [str(wires)]})
-    assert response.status_code == 409 and "Only an approved release can be sent" in page(response)
+    # Refused at the POST-only send address: back to the release's page (303), so a reload sends nothing.
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/staff/releases/{release_id}#publication")
+    assert "Only an approved release can be sent" in page(client.get(response.headers["Location"]))
     assert count(runtime, Send) == 0
 
 
@@ -226,9 +228,9 @@ def test_embargoed_release_goes_only_to_trusted_lists(client, auth_actions, runt
     assert "only embargo-trusted lists can be sent this release (not: Everyone)" in page(review)
     response = client.post(f"/staff/releases/{release_id}/send", data={
         "csrf_token": token(client, release_id), "list_ids": [str(trusted), str(untrusted)]})
-    assert response.status_code == 409
+    assert response.status_code == 303
     assert "Before the embargo lifts, only embargo-trusted lists can be sent this release (not: Everyone)" \
-        in page(response)
+        in page(client.get(response.headers["Location"]))
     runtime.queue.join()
     assert count(runtime, Send) == 0 and smtp.received == []
     response = client.post(f"/staff/releases/{release_id}/send", data={
@@ -248,5 +250,5 @@ def test_unknown_and_empty_list_choices_are_refused(client, auth_actions, runtim
     assert unknown.status_code == 422 and "There is no list 99999" in page(unknown)
     junk = client.post(f"/staff/releases/{release_id}/send", data={"csrf_token": token(client, release_id),
                                                                     "list_ids": ["1; DROP"]})
-    assert junk.status_code == 422
+    assert junk.status_code == 303 and "Choose lists from the form" in page(client.get(junk.headers["Location"]))
     assert client.get("/staff/sends/12345/status").status_code == 404

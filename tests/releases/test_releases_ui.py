@@ -52,6 +52,13 @@ def decide(client, release_id, revision, decision="approved", comment=""):
                 {"revision": str(revision), "decision": decision, "comment": comment})
 
 
+def refused_page(client, response, anchor: str) -> str:
+    """A refused action on a release's page: a 303 back to that page (so a reload never posts again);
+    the text of the page it leads to, which says why."""
+    assert response.status_code == 303 and response.headers["Location"].endswith(anchor), response.status_code
+    return text(client.get(response.headers["Location"]))
+
+
 def approved_release(client, auth_actions, users, world, **extra) -> int:
     """A release drafted by the officer and approved by the approver; the officer is signed in again."""
     auth_actions.as_officer()
@@ -237,7 +244,10 @@ def test_submit_emails_the_approvers_a_signed_link(client, auth_actions, runtime
     assert re.search(rf'name="approver_ids" value="{users["approver"].id}" checked', html(
         client.get(f"/staff/releases/{release_id}")))  # the meeting's President is ticked by default
     nobody = submit(client, release_id, [])
-    assert nobody.status_code == 422 and "choose at least one approver" in text(nobody).lower()
+    # A refusal goes back to the release's page (303): a reload there never posts again.
+    assert nobody.status_code == 303 and nobody.headers["Location"].endswith(f"/staff/releases/{release_id}#approval")
+    assert "choose at least one approver" in " ".join(flashes(client.get(nobody.headers["Location"]))).lower()
+    assert load(runtime, release_id)["status"] == "draft"
     response = submit(client, release_id, [str(users["approver"].id)], policy="all")
     assert response.status_code == 303
     followed = client.get(response.headers["Location"])
@@ -250,7 +260,7 @@ def test_submit_emails_the_approvers_a_signed_link(client, auth_actions, runtime
     saved = load(runtime, release_id)
     assert saved["status"] == "in_review" and saved["policy"] == "all"
     again = submit(client, release_id, [str(users["approver"].id)])
-    assert again.status_code == 409 and "Only a draft can be submitted (this one is in_review)" in text(again)
+    assert "Only a draft can be submitted (this one is in_review)" in refused_page(client, again, "#approval")
 
 
 def test_an_approver_approves_from_the_staff_page_and_the_author_cannot(client, auth_actions, runtime, users,
@@ -274,9 +284,10 @@ def test_an_approver_approves_from_the_staff_page_and_the_author_cannot(client, 
     page = html(client.get(f"/staff/releases/{release_id}"))
     assert "Approve revision 1" in page and "Three States Parties <strong>declared</strong> completion" in page
     stale = decide(client, release_id, 0)
-    assert stale.status_code == 409 and "no longer current" in text(stale)
+    assert "no longer current" in refused_page(client, stale, "#approval")
     no_comment = decide(client, release_id, 1, "changes_requested", "")
-    assert no_comment.status_code == 422 and "Say what should change" in text(no_comment)
+    assert "Say what should change" in refused_page(client, no_comment, "#approval")
+    assert load(runtime, release_id)["status"] == "in_review"
     response = decide(client, release_id, 1)
     assert response.status_code == 303
     followed = client.get(response.headers["Location"])
@@ -284,7 +295,7 @@ def test_an_approver_approves_from_the_staff_page_and_the_author_cannot(client, 
     saved = load(runtime, release_id)
     assert saved["status"] == "approved" and saved["approved"] == 1
     assert "via staff" in text(followed) and "approval.approved" in text(followed)
-    assert decide(client, release_id, 1).status_code == 409  # decided once: no longer in review
+    assert "not waiting for approval any more" in refused_page(client, decide(client, release_id, 1), "#approval")
 
 
 def test_a_late_decision_cannot_move_an_approved_release(client, auth_actions, runtime, users, world):
@@ -301,7 +312,7 @@ def test_a_late_decision_cannot_move_an_approved_release(client, auth_actions, r
     auth_actions.login("cochair@example.org")
     assert "Approve revision 1" not in text(client.get(f"/staff/releases/{release_id}"))
     late = decide(client, release_id, 1, "changes_requested", "Too late?")
-    assert late.status_code == 409 and "not waiting for approval any more (it is approved)" in text(late)
+    assert "not waiting for approval any more (it is approved)" in refused_page(client, late, "#approval")
     assert load(runtime, release_id)["status"] == "approved"
 
 
@@ -360,7 +371,8 @@ def test_publishing_needs_approval(client, auth_actions, runtime, world):
     auth_actions.as_officer()
     release_id = create(client, world)
     response = post(client, f"/staff/releases/{release_id}/publish", {"when": "now", "confirmed": "yes"})
-    assert response.status_code == 409 and "The current revision is not approved" in flashes(response)
+    assert response.status_code == 303
+    assert "The current revision is not approved" in flashes(client.get(response.headers["Location"]))
     assert load(runtime, release_id)["status"] == "draft"
 
 
@@ -381,9 +393,12 @@ def test_embargo_schedules_and_unschedule_returns_to_approved(client, auth_actio
     # publish at a time in the past is refused; a later time schedules
     past = (utcnow() - dt.timedelta(days=1)).astimezone(ZURICH).strftime("%Y-%m-%dT%H:%M")
     refused = post(client, f"/staff/releases/{release_id}/publish", {"when": "at", "at": past})
-    assert refused.status_code == 400 and "The publication time is in the past" in text(refused)
+    assert refused.status_code == 303 and refused.headers["Location"].endswith("#publication")
+    again = client.get(refused.headers["Location"])
+    assert "The publication time is in the past" in text(again) and f'value="{past}"' in html(again)  # kept
+    assert f'value="{past}"' not in html(client.get(refused.headers["Location"]))  # for one GET only
     missing = post(client, f"/staff/releases/{release_id}/publish", {"when": "at", "at": ""})
-    assert missing.status_code == 400 and "Choose when to publish" in text(missing)
+    assert missing.status_code == 303 and "Choose when to publish" in text(client.get(missing.headers["Location"]))
     later = (future + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     assert post(client, f"/staff/releases/{release_id}/publish", {"when": "at", "at": later}).status_code == 303
     assert load(runtime, release_id)["publish_at"] == (future + dt.timedelta(days=2)).astimezone(dt.timezone.utc)
@@ -402,7 +417,7 @@ def test_editing_after_approval_clears_it(client, auth_actions, runtime, users, 
     saved = load(runtime, release_id)
     assert (saved["status"], saved["revision"], saved["approved"]) == ("draft", 2, None)
     refused = post(client, f"/staff/releases/{release_id}/publish", {"when": "now", "confirmed": "yes"})
-    assert refused.status_code == 409
+    assert refused.status_code == 303 and load(runtime, release_id)["status"] == "draft"
     with runtime.db.transaction() as session:
         statuses = {r.version: r.status for r in session.scalars(select(ApprovalRequest))}
     assert statuses == {1: "approved"}
@@ -437,7 +452,8 @@ def test_retract_needs_a_note_and_removes_it_from_the_newsroom(client, auth_acti
     release_id = approved_release(client, auth_actions, users, world)
     post(client, f"/staff/releases/{release_id}/publish", {"when": "now", "confirmed": "yes"})
     missing = post(client, f"/staff/releases/{release_id}/retract", {"note": "  "})
-    assert missing.status_code == 422 and "Say why the release is retracted" in text(missing)
+    assert missing.status_code == 303
+    assert "Say why the release is retracted" in text(client.get(missing.headers["Location"]))
     assert load(runtime, release_id)["status"] == "published"
     response = post(client, f"/staff/releases/{release_id}/retract", {"note": "Figures were wrong."})
     assert response.status_code == 303

@@ -1,8 +1,11 @@
 """Staff pages for press releases: the list, a release's page (status, approvals, actions,
 history with a word-level diff, audit trail) and the boilerplate paragraph per language.
 
-The editor lives in comms.web.releases.editor. Every POST carries a CSRF token; a refused
-step rolls back and shows a readable 4xx message; success commits once and redirects (303).
+The editor lives in comms.web.releases.editor. Every POST carries a CSRF token. The actions
+on a release's page (submit, decide, publish, unschedule, retract) answer at POST-only
+addresses, so a refused one rolls back, flashes the reason and redirects (303) to the
+release's page with what was typed kept for one GET (comms.web.forms): a reload never posts
+again. Success commits once and redirects too.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from comms.meetings.service import Meeting
 from comms.releases.service import CONTENT_FIELDS, LANGUAGES, STATUSES, Release, ReleaseError, filtered_releases
 from comms.web.access import current_actor, roles_required
 from comms.web.context import db, runtime
+from comms.web.forms import kept, refuse
 from comms.web.decision_mail import tell_press_office
 from comms.web.releases.files import file_url
 from comms.web.releases.links import public_url, review_emails_or_error
@@ -34,6 +38,7 @@ bp = Blueprint("releases_ui", __name__, url_prefix="/staff")
 bp.context_processor(template_context)
 BOILERPLATE_LIMIT = 5000
 MAX_LISTED = 500
+ACTION_FORM = "release-action"
 
 
 # --- the list ----------------------------------------------------------------------------------------------------
@@ -110,7 +115,21 @@ def render_release(release: Release, status: int = 200, form: dict | None = None
 @roles_required(*READERS)
 def show(release_id: int):
     """Status, revision, approvals, the public link, actions, history and audit trail."""
-    return render_release(load_release(release_id))
+    values, _errors = kept(ACTION_FORM)  # the flashed message names each problem
+    return render_release(load_release(release_id), form=values)
+
+
+def _refused(release_id: int, exc: Exception, anchor: str, values: dict | None = None):
+    """Roll back, flash why, and go back (303) to the release's page with what was typed."""
+    fail(exc)
+    return refuse(url_for("releases_ui.show", release_id=release_id, _anchor=anchor), ACTION_FORM, values,
+                  getattr(exc, "fields", None))
+
+
+def _stale(release: Release, message: str):
+    """A decision on a revision or state that has moved on: say so on the release's page."""
+    flash(message, "error")
+    return redirect(url_for("releases_ui.show", release_id=release.id, _anchor="approval"), 303)
 
 
 def _ids(values, key: str) -> list[int]:
@@ -141,8 +160,8 @@ def submit(release_id: int):
         requests = workflow.submit(session, current_app.config["SECRET_KEY"], release, chosen, me(), policy)
         messages = review_emails_or_error(release, requests, me())
     except (ReleaseError, approvals.ApprovalError) as exc:
-        return render_release(load_release(release_id), fail(exc), form={"approver_ids": request.form.getlist(
-            "approver_ids"), "policy": policy})
+        return _refused(release_id, exc, "approval", {"approver_ids": request.form.getlist("approver_ids"),
+                                                      "policy": policy})
     session.commit()
     emails.queue_approval_messages(runtime(), messages)
     names = ", ".join(request_.approver.display_name for request_, _token in requests)
@@ -163,22 +182,20 @@ def decide(release_id: int):
     comment = request.form.get("comment", "")
     revision = request.form.get("revision", "")
     if revision != str(release.revision):
-        flash(f"Revision {revision[:10]} is no longer current (now {release.revision}): read the new text first.",
-              "error")
-        return render_release(release, 409)
+        return _stale(release, f"Revision {revision[:10]} is no longer current (now {release.revision}): read the "
+                               "new text first.")
     if release.status != "in_review":
         # release_workflow.decide would move a published (or already approved) release back; only a
         # release waiting for approval takes decisions here.
-        flash(f"This release is not waiting for approval any more (it is {release.status.replace('_', ' ')}).",
-              "error")
-        return render_release(release, 409)
+        return _stale(release, f"This release is not waiting for approval any more (it is "
+                               f"{release.status.replace('_', ' ')}).")
     found = workflow.open_request_for(session, release, user)
     if found is None or not found.is_open:
         abort(403, "You were not asked to approve this revision (or the request has expired).")
     try:
         workflow.decide(session, release, found, decision, comment, via="staff", actor=user)
     except (ReleaseError, approvals.ApprovalError) as exc:
-        return render_release(load_release(release_id), fail(exc), form={"comment": comment})
+        return _refused(release_id, exc, "approval", {"comment": comment})
     session.commit()
     told = " The press office has been told." if tell_press_office(session, found, release) else \
         " The press office could not be emailed about it: please tell them."
@@ -223,7 +240,7 @@ def publish(release_id: int):
         at = parse_local(at_value, release.meeting, "at")
         workflow.publish(session, release, me(), at=at, correction_note=request.form.get("correction_note", ""))
     except ReleaseError as exc:
-        return render_release(load_release(release_id), fail(exc), form={"at": at_value})
+        return _refused(release_id, exc, "publication", {"at": at_value})
     session.commit()
     if release.status == "scheduled":
         reason = " when its embargo lifts" if release.embargo_until and release.publish_at == release.embargo_until \
@@ -243,7 +260,7 @@ def unschedule(release_id: int):
     try:
         workflow.unschedule(session, release, me())
     except ReleaseError as exc:
-        return render_release(load_release(release_id), fail(exc))
+        return _refused(release_id, exc, "publication")
     session.commit()
     flash("Unscheduled: the release is approved and waits to be published.", "success")
     return redirect(url_for("releases_ui.show", release_id=release.id), 303)
@@ -258,7 +275,7 @@ def retract(release_id: int):
     try:
         workflow.retract(session, release, me(), note)
     except ReleaseError as exc:
-        return render_release(load_release(release_id), fail(exc), form={"note": note})
+        return _refused(release_id, exc, "publication", {"note": note})
     session.commit()
     flash("Retracted: the release is gone from the newsroom and feeds; its page shows your note.", "success")
     return redirect(url_for("releases_ui.show", release_id=release.id), 303)

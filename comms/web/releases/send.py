@@ -85,10 +85,13 @@ def _chosen_subscribers() -> bool:
 
 
 def _refused(release_id: int, exc: Exception):
-    """Back to the release page with the reason (a 4xx status)."""
+    """Back to the release page with the reason: shown there (a 4xx status) for the review page, and
+    for the POST-only send address a redirect (303), so a reload never posts the send again."""
     db().rollback()
     message = getattr(exc, "message", str(exc))
     flash(message[:1].upper() + message[1:], "error")
+    if request.method == "POST":
+        return redirect(url_for("releases_ui.show", release_id=release_id, _anchor="publication"), 303)
     return render_release(load_release(release_id), getattr(exc, "status", 422))
 
 

@@ -45,7 +45,7 @@ emails.SUBJECTS.update({
 emails.SUBJECTS_IN["fr"].update({
     "participant_confirm": "Veuillez confirmer votre inscription",
     "participant_approved": "Votre inscription a été approuvée",
-    "participant_declined": "Votre demande d'inscription",
+    "participant_declined": "Votre demande d’inscription",
 })
 emails.SUBJECTS_IN["es"].update({
     "participant_confirm": "Confirme su inscripción",

@@ -25,7 +25,7 @@ WORDS = {
     ("fr", "subscription_welcome"): "Se désabonner", ("es", "subscription_welcome"): "Darse de baja",
     ("fr", "participant_confirm"): "Confirmer mon inscription", ("es", "participant_confirm"): "Confirmar mi inscripción",
     ("fr", "participant_approved"): "a été approuvée", ("es", "participant_approved"): "ha sido aprobada",
-    ("fr", "participant_declined"): "n'a pas pu être approuvée",
+    ("fr", "participant_declined"): "n’a pas pu être approuvée",
     ("es", "participant_declined"): "no ha sido posible aprobar",
 }
 

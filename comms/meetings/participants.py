@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from comms.meetings.service import Meeting
 from comms.platform.errors import DomainError
+from comms.rendering.emails import EMAIL_LANGUAGES
 from contacts import vocab
 from contacts.identity import normalise_email
 from contacts.models import Delegation
@@ -66,6 +67,8 @@ class Participant(Base):
     email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     confirmed_ip: Mapped[str] = mapped_column(String(64), default="")
     consent_wording: Mapped[str] = mapped_column(String(20), default="")
+    # The language the person's emails are written in: the page they registered on (or staff's choice).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The symbol of the latest issued list of participants that names this person: the
     # retention job keeps what that public document holds (name, title, delegation).
@@ -93,7 +96,7 @@ def clean(session: Session, raw: dict, *, new: bool) -> dict:
     errors: dict[str, str] = {}
     values: dict = {}
     unknown = sorted(set(raw) - {"delegation_id", "name", "title", "email", "role", "status", "credentials",
-                                 "listed"})
+                                 "listed", "language"})
     for name in unknown:
         errors[str(name)[:60]] = "not a participant field"
     for name, limit in (("name", 200), ("title", 200)):
@@ -110,10 +113,11 @@ def clean(session: Session, raw: dict, *, new: bool) -> dict:
                 values["email"] = normalise_email(str(raw["email"]))
             except ValueError as exc:
                 errors["email"] = str(exc)
-    for name in ("role", "status", "credentials"):
+    for name in ("role", "status", "credentials", "language"):
         if name in raw:
             values[name] = raw[name]
     _check_choice(values, "role", ROLES, errors)
+    _check_choice(values, "language", EMAIL_LANGUAGES, errors)
     _check_choice(values, "status", STATUSES, errors)
     _check_choice(values, "credentials", CREDENTIALS, errors)
     if "listed" in raw:
@@ -270,7 +274,8 @@ def participant_to_dict(participant: Participant) -> dict:
         "delegation": participant.delegation.name if participant.delegation else "",
         "name": participant.name, "title": participant.title, "email": participant.email,
         "role": participant.role, "status": participant.status, "credentials": participant.credentials,
-        "listed": participant.listed, "source": participant.source, "email_confirmed": participant.confirmed,
+        "listed": participant.listed, "language": participant.language or "en", "source": participant.source,
+        "email_confirmed": participant.confirmed,
         "listed_in": participant.listed_in or None,
         "anonymised": participant.anonymised_at is not None,
         "requested_at": participant.requested_at.isoformat(),

@@ -7,6 +7,10 @@ and the web layer mails the link. GET on the link shows a button; the POST
 address was confirmed. Officers approve or decline afterwards; :func:`queue_outcome_email`
 tells the person.
 
+Every email to the person is in the language of the page they registered on: it is
+stored on the participant (``language``), so the outcome an officer triggers days later
+from an English staff page still reaches a French registrant in French.
+
 Retention: :func:`anonymise_due` (a periodic finder) removes participants' personal
 data a configurable number of days after their meeting ends. What an issued list of
 participants already published (name, title, delegation) stays; the address and
@@ -38,6 +42,25 @@ emails.SUBJECTS.update({
     "participant_approved": "Your registration is approved",
     "participant_declined": "About your registration",
 })
+emails.SUBJECTS_IN["fr"].update({
+    "participant_confirm": "Veuillez confirmer votre inscription",
+    "participant_approved": "Votre inscription a été approuvée",
+    "participant_declined": "Votre demande d’inscription",
+})
+emails.SUBJECTS_IN["es"].update({
+    "participant_confirm": "Confirme su inscripción",
+    "participant_approved": "Su inscripción ha sido aprobada",
+    "participant_declined": "Su solicitud de inscripción",
+})
+# The functions as the public form names them in each language (comms/translations), so the email
+# says what the person chose.
+ROLE_WORDS = {
+    "en": ROLE_LABELS,
+    "fr": {"head": "Chef de délégation", "alternate": "Suppléant", "adviser": "Conseiller", "expert": "Expert",
+           "observer": "Observateur"},
+    "es": {"head": "Jefe de delegación", "alternate": "Suplente", "adviser": "Asesor", "expert": "Experto",
+           "observer": "Observador"},
+}
 
 
 def token_hash(token: str) -> str:
@@ -53,12 +76,14 @@ def registration_open(meeting: Meeting, today: dt.date | None = None) -> bool:
 def request_registration(session: Session, meeting: Meeting, raw: dict, ip: str) -> tuple[Participant, str]:
     """Store a public registration as a ``requested``, unconfirmed participant; returns it and its token.
 
-    ``raw`` holds delegation_id, name, title, email, role and listed. The address is
-    required (the confirmation goes to it); status and credentials are staff's to set.
+    ``raw`` holds delegation_id, name, title, email, role, listed and language (the page's,
+    for every email the person gets). The address is required (the confirmation goes to it);
+    status and credentials are staff's to set.
     """
     if not registration_open(meeting):
         raise ParticipantError("registration for this meeting has closed", 409)
-    raw = {k: v for k, v in raw.items() if k in ("delegation_id", "name", "title", "email", "role", "listed")}
+    raw = {k: v for k, v in raw.items()
+           if k in ("delegation_id", "name", "title", "email", "role", "listed", "language")}
     values = clean(session, raw, new=True)
     if not values.get("email"):
         raise ParticipantError("some fields are not valid", 422, {"email": "required"})
@@ -106,22 +131,19 @@ def queue_outcome_email(runtime, participant: Participant) -> str | None:
     if participant.status not in ("approved", "declined") or not participant.email:
         return None
     meeting = participant.meeting
+    language = emails.email_language(participant.language)
     return emails.queue_email(runtime, f"participant_{participant.status}", participant.email, participant.name,
-                              meeting_title=meeting.title, meeting_dates=_dates(meeting), venue=meeting.venue,
-                              delegation=participant.delegation.name, role=ROLE_LABELS[participant.role])
+                              language=language, meeting_title=meeting.title,
+                              meeting_dates=emails.date_span(meeting.starts_on, meeting.ends_on, language),
+                              venue=meeting.venue, delegation=participant.delegation.name,
+                              role=ROLE_WORDS[language][participant.role])
 
 
 def queue_confirm_email(runtime, participant: Participant, confirm_url: str) -> str:
-    """The double opt-in email with the confirmation link."""
+    """The double opt-in email with the confirmation link, in the language the person registered in."""
     return emails.queue_email(runtime, "participant_confirm", participant.email, participant.name,
-                              confirm_url=confirm_url, meeting_title=participant.meeting.title,
-                              delegation=participant.delegation.name)
-
-
-def _dates(meeting: Meeting) -> str:
-    if meeting.starts_on == meeting.ends_on:
-        return f"{meeting.starts_on:%-d %B %Y}"
-    return f"{meeting.starts_on:%-d %B %Y} to {meeting.ends_on:%-d %B %Y}"
+                              language=participant.language, confirm_url=confirm_url,
+                              meeting_title=participant.meeting.title, delegation=participant.delegation.name)
 
 
 def anonymise(session: Session, participant: Participant, actor: Actor = SYSTEM) -> None:

@@ -2,7 +2,15 @@
 
 The HTML part is MJML (press_templates/email/<name>.mjml on the same frame as
 the release email, partials/base.mjml) compiled by comms.rendering.formats.compile_mjml;
-the text part is press_templates/email/<name>.txt. Autoescape is on for the
+the text part is press_templates/email/<name>.txt.
+
+Emails to members of the public (subscriptions, meeting registrations) come in the
+reader's language: press_templates/email/<lang>/<name>.txt|.mjml for French and Spanish,
+the English file when a language has none, and the subject from SUBJECTS_IN (English:
+SUBJECTS). Whole templates per language rather than gettext: a press officer translates an
+email as one text (word order, formality, what a sentence carries), the files sit beside
+the English ones they translate, and the rendering layer (no Flask, run by web, CLI and
+workers alike) needs no compiled catalog. Autoescape is on for the
 .mjml templates, so a name like ``<b>x</b>`` reaches the reader as text, never
 as markup; the .txt templates are plain text, not HTML (docs/design/security.md item 12): no
 entity escaping there ("<Ltd>" reads as typed), but every printed value has
@@ -11,8 +19,10 @@ its control characters removed and stays on one line (comms.rendering.text_layou
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from babel.dates import format_date
 from jinja2 import Environment
 
 from comms.platform import jobs
@@ -30,17 +40,68 @@ def environment() -> Environment:
     return markup_environment()
 
 
-def render(name: str, **context) -> tuple[str, str]:
-    """The text and HTML bodies of the email ``name``."""
-    text = text_environment().get_template(f"email/{name}.txt").render(**context)
-    html = compile_mjml(environment().get_template(f"email/{name}.mjml").render(**context))
+# The languages a public email may be written in; anything else is read in English.
+EMAIL_LANGUAGES = ("en", "fr", "es")
+DEFAULT_LANGUAGE = "en"
+# Subjects of the translated emails, per language (a name missing here has its English subject).
+SUBJECTS_IN: dict[str, dict[str, str]] = {
+    "fr": {"subscription_confirm": "Veuillez confirmer votre abonnement aux communiqués de presse",
+           "subscription_welcome": "Votre abonnement aux communiqués de presse est confirmé"},
+    "es": {"subscription_confirm": "Confirme su suscripción a los comunicados de prensa",
+           "subscription_welcome": "Su suscripción a los comunicados de prensa está confirmada"},
+}
+# A Geneva office writes "14 December 2026", not the US "December 14, 2026".
+_DATE_LOCALES = {"en": "en_GB", "fr": "fr", "es": "es"}
+_DATE_SPANS = {"en": "{start} to {end}", "fr": "du {start} au {end}", "es": "del {start} al {end}"}
+
+
+def email_language(code: str | None) -> str:
+    """The language an email is written in for a reader of ``code`` ("fr", "fr-CH"...): English unless
+    we have that language."""
+    base = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return base if base in EMAIL_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def subject(name: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The subject of the email ``name`` in ``language`` (English when it has no translation)."""
+    return SUBJECTS_IN.get(email_language(language), {}).get(name) or SUBJECTS[name]
+
+
+def date_words(day: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
+    """A date as the reader writes it: "1 December 2026", "1er décembre 2026", "1 de diciembre de 2026"."""
+    language = email_language(language)
+    words = format_date(day, format="long", locale=_DATE_LOCALES[language])
+    if language == "fr" and day.day == 1:
+        words = "1er" + words[1:]  # French writes the first of the month as an ordinal
+    return words
+
+
+def date_span(start: dt.date, end: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
+    """Dates from ``start`` to ``end`` in words in ``language``; one date when they are the same day."""
+    language = email_language(language)
+    if start == end:
+        return date_words(start, language)
+    return _DATE_SPANS[language].format(start=date_words(start, language), end=date_words(end, language))
+
+
+def render(name: str, language: str = DEFAULT_LANGUAGE, **context) -> tuple[str, str]:
+    """The text and HTML bodies of the email ``name``, in ``language`` when it has that translation."""
+    language = email_language(language)
+    names = [f"email/{language}/{name}", f"email/{name}"] if language != DEFAULT_LANGUAGE else [f"email/{name}"]
+    text = text_environment().select_template([f"{n}.txt" for n in names]).render(**context)
+    mjml = environment().select_template([f"{n}.mjml" for n in names])
+    # lang= on the <mjml> root: mail clients and screen readers then read the HTML part in its language.
+    written_in = language if mjml.name.startswith(f"email/{language}/") else DEFAULT_LANGUAGE
+    html = compile_mjml(mjml.render(**{"lang": written_in, **context}))
     return text, html
 
 
-def queue_email(runtime, name: str, to_email: str, to_name: str = "", **context) -> str:
-    """Render the email ``name`` and queue it for ``to_email``; returns the job id."""
-    text, html = render(name, to_name=to_name, office=runtime.config.office_name, **context)
-    return jobs.enqueue(runtime, "mail.send", to_email, SUBJECTS[name], text, html, to_name)
+def queue_email(runtime, name: str, to_email: str, to_name: str = "", language: str = DEFAULT_LANGUAGE,
+                **context) -> str:
+    """Render the email ``name`` in ``language`` (English when we lack it) and queue it for ``to_email``;
+    returns the job id."""
+    text, html = render(name, language, to_name=to_name, office=runtime.config.office_name, **context)
+    return jobs.enqueue(runtime, "mail.send", to_email, subject(name, language), text, html, to_name)
 
 
 SUBJECTS["approval_request"] = "Approval requested: {title}"

@@ -10,6 +10,7 @@ When a change is intended, refresh them and review the diff before committing:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 
@@ -107,3 +108,28 @@ def test_normalise_is_stable_and_the_check_notices_a_change(tmp_path, monkeypatc
     (tmp_path / "x.html").write_text("old\n")
     with pytest.raises(AssertionError, match="UPDATE_SNAPSHOTS=1"):
         check("x.html", "new\n")
+
+
+# The emails members of the public get in their language (press_templates/email/<lang>/).
+PUBLIC_EMAILS = {
+    **{name: NOTIFICATIONS[name] for name in ("subscription_confirm", "subscription_welcome")},
+    "participant_confirm": dict(confirm_url=f"{BASE}/fr/meetings/register/confirm/token",
+                                meeting_title="Twenty-Second Meeting of the States Parties", delegation="Senegal"),
+    "participant_approved": dict(meeting_title="Twenty-Second Meeting of the States Parties",
+                                 venue="CICG, Geneva", delegation="Senegal"),
+    "participant_declined": dict(meeting_title="Twenty-Second Meeting of the States Parties",
+                                 venue="CICG, Geneva", delegation="Senegal"),
+}
+ALTERNATE = {"fr": "Suppléant", "es": "Suplente"}
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+@pytest.mark.parametrize("name", sorted(PUBLIC_EMAILS))
+def test_translated_public_emails(name, language):
+    context = dict(PUBLIC_EMAILS[name])
+    if name in ("participant_approved", "participant_declined"):
+        context.update(role=ALTERNATE[language],
+                       meeting_dates=emails.date_span(dt.date(2026, 12, 14), dt.date(2026, 12, 18), language))
+    text, html = emails.render(name, language, to_name="Émilie Durand", office="ISU press office", **context)
+    check(f"{name}-{language}.email.html", normalise(f"<!-- subject: {emails.subject(name, language)} -->\n" + html))
+    check(f"{name}-{language}.txt", normalise_text(text))

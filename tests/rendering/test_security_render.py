@@ -21,6 +21,7 @@ import requests
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from sqlalchemy import select, update
 
+from comms.rendering import emails as notification_emails
 from comms.rendering import formats as rendering
 from comms.distribution.service import Delivery, Send, run_send
 from comms.releases.service import Release, ReleaseRevision, get_release
@@ -369,3 +370,32 @@ def test_item_12_notification_texts_are_plain_text_too():
     assert "  < 5 km² left to clear (version 2)\n" in text and "Less than < 5 km² & falling\n" in text
     assert "&lt;" not in text and "&amp;" not in text and "\x07" not in text and "\u2028" not in text
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt; &amp; Co" in html
+
+
+PUBLIC_EMAIL_VALUES = {
+    "subscription_confirm": dict(confirm_url="https://press.example/subscribe/confirm/t"),
+    "subscription_welcome": dict(preferences_url="https://press.example/p/t", unsubscribe_url="https://press.example/u/t"),
+    "participant_confirm": dict(confirm_url="https://press.example/c/t", meeting_title="Meeting < 5 & more",
+                                delegation="Demining <Ltd> & Partners\r\nBcc: evil@example.org"),
+    "participant_approved": dict(meeting_title="Meeting < 5 & more", meeting_dates="14 – 18", venue="Hall <A> & B",
+                                 delegation="Demining <Ltd> & Partners\r\nBcc: evil@example.org", role="Expert"),
+    "participant_declined": dict(meeting_title="Meeting < 5 & more", meeting_dates="14 – 18", venue="",
+                                 delegation="Demining <Ltd> & Partners\r\nBcc: evil@example.org", role="Expert"),
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+@pytest.mark.parametrize("name", sorted(PUBLIC_EMAIL_VALUES))
+def test_item_12_translated_public_emails_read_as_typed_too(name, language):
+    """Item 12 in the French and Spanish emails to the public: the text part keeps "<" and "&" as typed
+    and single-line values on one line; the HTML part keeps markup as text."""
+    text, html = notification_emails.render(name, language, to_name="<b>x</b> & Co\x07", office="Demining <Ltd> & Partners",
+                               **PUBLIC_EMAIL_VALUES[name])
+    assert "<b>x</b> & Co" in text and "Demining <Ltd> & Partners" in text
+    assert "&lt;" not in text and "&gt;" not in text and "&amp;" not in text and "\x07" not in text
+    if "meeting_title" in PUBLIC_EMAIL_VALUES[name]:
+        assert "Meeting < 5 & more" in text
+        assert "Demining <Ltd> & Partners Bcc: evil@example.org" in text  # no forged line
+        assert "\nBcc:" not in text
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt; &amp; Co" in html
+    assert "Demining &lt;Ltd&gt; &amp; Partners" in html

@@ -44,10 +44,11 @@ def add(client, token: str, meeting_id: int, **fields) -> dict:
     return response.get_json()
 
 
-def register(client, meeting_id: int, form: dict, ip: str = "198.51.100.30"):
-    """Fill the public registration form as a browser would (CSRF token from the page)."""
-    page = client.get(f"/meetings/{meeting_id}/register", environ_base={"REMOTE_ADDR": ip})
-    return client.post(f"/meetings/{meeting_id}/register",
+def register(client, meeting_id: int, form: dict, ip: str = "198.51.100.30", prefix: str = ""):
+    """Fill the public registration form as a browser would (CSRF token from the page); ``prefix``
+    ("/fr", "/es") is the page's language."""
+    page = client.get(f"{prefix}/meetings/{meeting_id}/register", environ_base={"REMOTE_ADDR": ip})
+    return client.post(f"{prefix}/meetings/{meeting_id}/register",
                        data={**form, "csrf_token": csrf_from(page.get_data(as_text=True))},
                        environ_base={"REMOTE_ADDR": ip})
 

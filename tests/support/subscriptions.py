@@ -27,9 +27,9 @@ def body(message, kind="plain"):
     raise AssertionError("no such part")
 
 
-def submit(client, form=FORM, ip="198.51.100.20"):
-    page = client.get("/subscribe", environ_base={"REMOTE_ADDR": ip})
-    return client.post("/subscribe", data={**form, "csrf_token": csrf_from(page.get_data(as_text=True))},
+def submit(client, form=FORM, ip="198.51.100.20", prefix=""):
+    page = client.get(f"{prefix}/subscribe", environ_base={"REMOTE_ADDR": ip})
+    return client.post(f"{prefix}/subscribe", data={**form, "csrf_token": csrf_from(page.get_data(as_text=True))},
                        environ_base={"REMOTE_ADDR": ip})
 
 

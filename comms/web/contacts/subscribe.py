@@ -8,6 +8,7 @@ from sqlalchemy import select
 from comms.rendering import emails
 from comms.platform.throttle import RateLimit
 from comms.web.context import absolute_url, client_ip, db, runtime
+from comms.web.i18n import current_language
 from contacts import subscriptions
 from contacts.errors import ContactError, NotAllowed
 from contacts.models import Contact, Topic
@@ -69,8 +70,10 @@ def subscribe():
         request_row, token = result
         contact = session.get(Contact, request_row.contact_id)
         session.commit()
+        # In the page's language; the link keeps its /fr/ or /es/ prefix, so the welcome sent when
+        # the person confirms is in that language too.
         emails.queue_email(runtime(), "subscription_confirm", contact.email, raw["name"].strip(),
-                           confirm_url=absolute_url("subscribe.confirm", token=token))
+                           language=current_language(), confirm_url=absolute_url("subscribe.confirm", token=token))
     else:
         session.rollback()
     return render_template("public/check_email.html", office=runtime().config.office_name)
@@ -95,7 +98,7 @@ def confirm(token: str):
     session.commit()
     if not already:
         emails.queue_email(runtime(), "subscription_welcome", contact.email, contact.name,
-                           preferences_url=preferences_url(contact), unsubscribe_url=unsubscribe_url(contact))
+                           language=current_language(), preferences_url=preferences_url(contact), unsubscribe_url=unsubscribe_url(contact))
     names = dict(FORM_LANGUAGES)
     topic_labels = [row.topic.label for row in contact.topic_rows]
     return render_template("public/subscribed.html", contact=contact, preferences_url=preferences_url(contact),

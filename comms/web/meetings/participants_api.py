@@ -12,6 +12,7 @@ from comms.documents.serialise import document_to_dict
 from comms.meetings import participants as people
 from comms.meetings import registration
 from comms.meetings import service as meetings
+from comms.rendering.emails import EMAIL_LANGUAGES
 from comms.web.access import current_actor, token_required
 from comms.web.api.schemas import ErrorSchema, PaginationSchema, db_id
 from comms.web.context import db, runtime
@@ -33,6 +34,9 @@ class ParticipantInSchema(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(people.STATUSES))
     credentials = ma.fields.String(validate=ma.validate.OneOf(people.CREDENTIALS))
     listed = ma.fields.Boolean(metadata={"description": "agreed to appear in the list of participants"})
+    language = ma.fields.String(validate=ma.validate.OneOf(EMAIL_LANGUAGES),
+                                metadata={"description": "the language of the emails the person gets (default en; "
+                                                         "a public registration: the page's language)"})
 
 
 class ParticipantSchema(ParticipantInSchema):

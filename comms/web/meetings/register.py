@@ -15,6 +15,7 @@ from comms.meetings import service as meetings
 from comms.platform.throttle import RateLimit
 from comms.web.contacts.subscribe import HONEYPOT
 from comms.web.context import absolute_url, client_ip, db, runtime
+from comms.web.i18n import current_language
 from contacts import delegations
 from contacts.models import DELEGATION_KINDS
 
@@ -56,7 +57,9 @@ def _raw(form) -> dict:
     delegation = (form.get("delegation_id") or "").strip()
     return {"delegation_id": int(delegation) if delegation.isdigit() and len(delegation) < 10 else None,
             "name": form.get("name", ""), "title": form.get("title", ""), "email": form.get("email", ""),
-            "role": form.get("role", "adviser"), "listed": form.get("listed") == "yes"}
+            "role": form.get("role", "adviser"), "listed": form.get("listed") == "yes",
+            # The page's language: every email the person gets, now or when an officer decides, is in it.
+            "language": current_language()}
 
 
 def _translated(errors: dict) -> dict:

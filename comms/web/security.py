@@ -91,7 +91,10 @@ def _watched(body, request_id: str, status: int):
         raise
 
 
-SECRET_PATH_ENDPOINTS = frozenset({"passwords.set_password"})
+# Route arguments that are credentials until used: set-your-password, approval, registration and
+# subscription confirmation links, preference and unsubscribe links. Whoever reads a log line must not
+# be able to approve in the President's name or unsubscribe someone.
+SECRET_ROUTE_ARGS = frozenset({"token", "signed"})
 
 
 def _log(response) -> None:
@@ -100,8 +103,9 @@ def _log(response) -> None:
     elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
     user = getattr(current_user, "id", None) if getattr(current_user, "is_authenticated", False) else None
     user = user or g.get("api_user_id")
-    # A set-your-password link is a secret until used: its route's pattern is logged, not the token.
-    path = request.url_rule.rule if request.endpoint in SECRET_PATH_ENDPOINTS else request.path
+    # A link that acts as a credential is logged as its route's pattern (/approve/<token>), never the token.
+    secret = request.url_rule is not None and not SECRET_ROUTE_ARGS.isdisjoint(request.view_args or {})
+    path = request.url_rule.rule if secret else request.path
     access_log.info(
         "request_id=%s method=%s path=%s status=%s ms=%.1f user=%s",
         g.get("request_id", "-"), request.method, path, response.status_code, elapsed, user or "-",

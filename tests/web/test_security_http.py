@@ -345,3 +345,25 @@ def test_item_35_a_body_that_breaks_off_while_streaming_is_logged(app, client, c
             response.get_data()
     errors = [r.getMessage() for r in caplog.records if r.name == "pressroom.errors"]
     assert any("request_id=stream-1" in line and "after status 200" in line for line in errors)
+
+
+def test_item_29_no_link_that_acts_as_a_credential_reaches_the_access_log(app, world, caplog):
+    """Item 29: approval, registration and subscription confirmation, preference, unsubscribe and
+    set-your-password links act as credentials until used (an approval link approves in the President's
+    name for days). Every route whose address carries one, opened with a real link from the world, is
+    logged as its route's pattern, never with the secret."""
+    secret_rules = [rule for rule in app.url_map.iter_rules() if {"token", "signed"} & set(rule.arguments)]
+    assert {rule.endpoint for rule in secret_rules} >= {"approvals.review", "approvals.decide",
+                                                        "participant_register.confirm", "subscribe.confirm",
+                                                        "subscribe.unsubscribe", "passwords.set_password"}
+    client = app.test_client()
+    for rule in secret_rules:
+        values = {**world["values"], **world["by_endpoint"].get(rule.endpoint, {})}
+        secret = values.get("token") or values["signed"]
+        path = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="pressroom.access"):
+            client.open(path, method="GET" if "GET" in rule.methods else "POST")
+        lines = [r.getMessage() for r in caplog.records if r.name == "pressroom.access"]
+        assert lines and all(str(secret) not in line for line in lines), rule.rule
+        assert any(f"path={rule.rule} " in line for line in lines), (rule.rule, lines)

@@ -26,6 +26,9 @@ HEADER_ALIASES = {
 }
 # Spreadsheets run cells starting with these as formulas (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# One import is one transaction and one report: a file beyond this is refused while it is read
+# (a 32 MB body of short rows would otherwise hold a request, and SQLite's write lock, for minutes).
+MAX_ROWS = 100_000
 _PHONE_ENTRY = re.compile(r"^\s*(?:(?P<label>[A-Za-z][\w ]{0,29}):\s*)?(?P<number>[^*]+?)\s*(?P<public>\*)?\s*$")
 
 
@@ -82,13 +85,20 @@ def format_phones(contact: Contact) -> str:
     return "; ".join(f"{p.label}: {p.number}{'*' if p.public else ''}" for p in contact.phones)
 
 
+def too_many_rows(limit: int) -> ContactError:
+    """The refusal of a file with more than ``limit`` records (checked while reading, so it costs little)."""
+    return ContactError(f"the file has more than {limit:,} rows: split it into several files",
+                        {"file": f"at most {limit:,} rows"})
+
+
 def read_table(data: bytes | str, *, columns: list[str], required: str,
-               aliases: dict[str, str] | None = None) -> list[dict]:
+               aliases: dict[str, str] | None = None, max_rows: int = MAX_ROWS) -> list[dict]:
     """Parse CSV into records of the known ``columns`` with a ``_row`` number (header = row 1).
 
     Cells are stripped and un-neutralised (an export imports back unchanged);
     unknown columns are ignored, blank lines skipped, and a file without the
-    ``required`` column, with a column twice, or not CSV raises ContactError.
+    ``required`` column, with a column twice, not CSV, or with more than
+    ``max_rows`` records raises ContactError.
     """
     text = decode(data)
     if not text.strip():
@@ -109,6 +119,8 @@ def read_table(data: bytes | str, *, columns: list[str], required: str,
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
+            if len(records) >= max_rows:
+                raise too_many_rows(max_rows)
             record = {"_row": reader.line_num}
             for name, cell in zip(header, cells):
                 if name in columns:

@@ -32,9 +32,12 @@ HEADER_ALIASES = {
 }
 
 
+# There are fewer than 200 States and a few hundred organisations: a file of more is a mistake.
+MAX_ROWS = 5_000
+
 def read_delegations_csv(data: bytes | str) -> list[dict]:
     """Parse a delegations CSV into records with a ``_row`` number (header = row 1)."""
-    return csv_io.read_table(data, columns=COLUMNS, required="name", aliases=HEADER_ALIASES)
+    return csv_io.read_table(data, columns=COLUMNS, required="name", aliases=HEADER_ALIASES, max_rows=MAX_ROWS)
 
 
 def _cell(value) -> str:

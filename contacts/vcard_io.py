@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Iterable
 
 import vobject
 
+from contacts import csv_io
 from contacts.errors import ContactError
 from contacts.models import Contact
 
@@ -36,9 +38,12 @@ def read_vcards(data: bytes | str) -> list[dict]:
     text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
     records = []
     try:
-        cards = list(vobject.readComponents(text, ignoreUnreadable=True))
+        # One card more than the limit is enough to refuse the file without parsing all of it.
+        cards = list(itertools.islice(vobject.readComponents(text, ignoreUnreadable=True), csv_io.MAX_ROWS + 1))
     except Exception as exc:  # vobject raises several unrelated types for bad input
         raise ContactError(f"the file is not a valid vCard: {exc}") from None
+    if len(cards) > csv_io.MAX_ROWS:
+        raise csv_io.too_many_rows(csv_io.MAX_ROWS)
     for number, card in enumerate(cards, start=1):
         if card.name != "VCARD":
             continue

@@ -2,7 +2,8 @@
 
 A hostile PDF (JavaScript, a page tree claiming millions of pages, a broken
 cross-reference table, a decompression bomb) must neither crash nor hang the
-upload: the parsing runs in a forked child with a memory limit and is killed
+upload: the parsing runs in a forked child with a memory limit (MEMORY_BYTES beyond what
+the parent already maps) and is killed
 after ``TIMEOUT`` seconds; at most ``MAX_PAGES`` pages and ``MAX_CHARS``
 characters are read. pypdf never runs a PDF's JavaScript. A PDF whose pages
 hold no text (a scan) is marked ``no_text``.
@@ -96,9 +97,29 @@ def _small_zip(data: bytes) -> bool:
         return False
 
 
-def _child(data: bytes, content_type: str, pipe) -> None:
+def _address_space() -> int:
+    """This process's virtual size in bytes (0 where /proc is not there)."""
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def child_memory_limit() -> int:
+    """The address-space cap for a parsing child forked from this process now, in bytes.
+
+    The child is a fork of a web or worker process that may already map more than MEMORY_BYTES
+    (threads' stacks, fonts, libraries; 1.3 GB was seen): the cap is MEMORY_BYTES more than it
+    maps, else any parse that needs fresh memory fails and uploads read as "failed".
+    """
+    return _address_space() + MEMORY_BYTES
+
+
+def _child(data: bytes, content_type: str, pipe) -> None:
+    limit = child_memory_limit()
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ValueError, OSError):
         pass
     result = extract_here(data, content_type)

@@ -1,6 +1,8 @@
 """The register without the web: numbering under concurrency, text extraction of hostile files, bulk matching."""
 
 import datetime as dt
+import mmap
+import resource
 import threading
 
 import pytest
@@ -140,3 +142,22 @@ def test_counting_stops_past_the_cap_and_says_so(database, meeting_id, staff, mo
         page, total = search.find(session, search.Filters(meeting_id=meeting_id), limit=5, offset=12)
         assert len(page) == 4 and total == 16
         assert len({f.document.id for f in page}) == 4
+
+
+def test_extraction_works_when_the_process_already_maps_more_than_the_childs_memory_cap():
+    """A web server maps well over a gigabyte of address space (threads, fonts, libraries); the probe
+    saw 1.28 GB. The forked child inherits it, so its cap must be headroom above that, not an absolute
+    768 MB, or every parse fails. Reserve (never touch) more than the cap here, as such a server holds."""
+    reserved = mmap.mmap(-1, extract.MEMORY_BYTES + 256 * 1024 * 1024)
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+        assert mapped > extract.MEMORY_BYTES
+        # The cap leaves MEMORY_BYTES of room above what the process maps (an absolute cap would be below it).
+        assert extract.child_memory_limit() >= mapped + extract.MEMORY_BYTES
+        # Pages of text up to the cap: enough parsing to need fresh memory in the child.
+        result = extract.extract(make_pdf(*[f"Victim assistance page {n} " + "word " * 400 for n in range(extract.MAX_PAGES)]),
+                                 "application/pdf")
+    finally:
+        reserved.close()
+    assert result.status == "text" and result.pages > 50 and "Victim assistance page 49" in result.text

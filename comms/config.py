@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRESSROOM_MAIL_FROM", "press@localhost", "From address; also the Message-ID domain"),
     Setting("PRESSROOM_FOLLOW_ALLOWED_NETWORKS", "empty", "comma-separated CIDRs the follower may reach although not public"),
     Setting("PRESSROOM_FOLLOW_USER_AGENT", "Pressroom/VERSION (+BASE_URL/about/follower)", "sent on every fetch"),
-    Setting("PRESSROOM_INSTANCE_PATH", "./instance", "folder for the SQLite file, secret key, outbox and uploads"),
+    Setting("PRESSROOM_INSTANCE_PATH", "./instance", "folder for the SQLite file, secret key, outbox, uploads and the programme's built files (cache/)"),
     Setting("PRESSROOM_STORAGE_PATH", "instance/documents", "folder where uploaded meeting documents are kept"),
     Setting("PRESSROOM_MAX_UPLOAD_BYTES", "20971520", "largest document upload in bytes"),
     Setting("PRESSROOM_MAX_CONTENT_LENGTH", "33554432", "largest request body in bytes; larger ones get 413"),
@@ -56,7 +56,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRESSROOM_SUBSCRIBE_LIMIT_IP", "10 per hour", "subscription requests allowed per client address"),
     Setting("PRESSROOM_LOG_LEVEL", "INFO", "log level of the request and worker logs"),
     Setting("PRESSROOM_SIDE_EVENT_MARGIN_DAYS", "2",
-            "days before a meeting's first day or after its last that a side event may still take place"),
+            "days before a meeting's first day or after its last that a side event or a bilateral may still take place"),
     Setting("PRESSROOM_WEBSUB_HUB", "unset", "WebSub hub URL advertised in the feeds and notified whenever a feed changes"),
 )
 

@@ -1,9 +1,9 @@
 """Telling the press office what an approver decided: an email to each person concerned, through
 the mail job, whichever way the decision came (signed link, the app, the API).
 
-Each kind of subject says here who hears and where its page is (programmes can join later
-with their own entry in TELLERS). The caller learns how many emails were queued, so a page
-says "the press office has been told" only when that is true.
+Each kind of subject (releases, strategies, programmes) says here who hears and where its
+page is, with its own entry in TELLERS. The caller learns how many emails were queued, so a
+page says "the press office has been told" only when that is true.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Callable
 
 from comms.accounts import approvals
 from comms.meetings import strategy
+from comms.meetings.programme import signoff as programme_signoff
 from comms.platform.mail import MailError
 from comms.releases import followers
 from comms.releases import workflow as release_workflow
@@ -55,9 +56,21 @@ def _strategy_description(found, request):
             absolute_url("strategy_ui.edit", meeting_id=found.meeting_id), found.meeting.timezone, note)
 
 
+def _programme_description(programme, request):
+    if request.status == "approved":
+        note = ("It is approved and ready to publish." if programme.approved_version == request.version
+                else "Changes were also requested on this version: it cannot be published as it stands.")
+    else:
+        note = "It cannot be published as it stands: revise the programme and submit the new version."
+    return (f"Programme: {programme.meeting.title}", "the programme",
+            absolute_url("programme_ui.programme_page", meeting_id=programme.meeting_id),
+            programme.meeting.timezone, note)
+
+
 TELLERS: dict[str, Teller] = {
     release_workflow.SUBJECT: Teller(people=_release_people, describe=_release_description),
     strategy.SUBJECT: Teller(people=strategy.people_to_tell, describe=_strategy_description),
+    programme_signoff.SUBJECT: Teller(people=programme_signoff.people_to_tell, describe=_programme_description),
 }
 
 

@@ -45,12 +45,12 @@ def invitations(runtime):
 def test_office_holder_twice_at_once_is_a_conflict_and_invitations_carry_ics(client, officer, meeting, delegation,
                                                                                 users, runtime, token_for):
     body = {"delegation_id": delegation, "office_holder_id": users["approver"].id, "topic": "Article 5 deadline",
-            "attendees": ["Ambassador"], "starts_at": "2026-12-15T13:00", "ends_at": "2026-12-15T13:30",
+            "attendees": ["Ambassador"], "starts_at": "2026-12-15T13:00+01:00", "ends_at": "2026-12-15T13:30+01:00",
             "room": "President's office"}
     url = f"/api/v1/meetings/{meeting}/bilaterals"
     first = client.post(url, json=body, headers=officer)
     assert first.status_code == 201 and first.get_json()["status"] == "proposed"
-    clash = client.post(url, json={**body, "starts_at": "2026-12-15T13:15", "ends_at": "2026-12-15T13:45"},
+    clash = client.post(url, json={**body, "starts_at": "2026-12-15T13:15+01:00", "ends_at": "2026-12-15T13:45+01:00"},
                         headers=officer)
     assert clash.status_code == 409
     assert client.post(url, json=body, headers=bearer(token_for("viewer"))).status_code == 403

@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from support.meetings import MEETING
+from support.meetings import MEETING, zurich
 from support.web import bearer
 
 # 2026-10-25 is the Europe/Zurich change from CEST (+02:00) to CET (+01:00).
@@ -17,8 +17,8 @@ DST_MEETING = {**MEETING, "title": "Intersessional meetings", "kind": "intersess
 
 
 def session(title, day, start, end, room="Room XIX", **extra):
-    return {"track": "plenary", "title": {"en": title, "fr": f"{title} (FR)"}, "starts_at": f"{day}T{start}",
-            "ends_at": f"{day}T{end}", "room": room, **extra}
+    return {"track": "plenary", "title": {"en": title, "fr": f"{title} (FR)"}, "starts_at": zurich(day, start),
+            "ends_at": zurich(day, end), "room": room, **extra}
 
 
 @pytest.fixture
@@ -116,8 +116,8 @@ def test_a_session_clashing_with_a_side_event_room_is_refused_and_side_events_jo
 
 
 @pytest.mark.parametrize("change,field", [
-    ({"starts_at": "2026-12-20T10:00", "ends_at": "2026-12-20T11:00"}, "sessions[0].starts_at"),
-    ({"ends_at": "2026-12-14T09:00"}, "sessions[0].ends_at"),
+    ({"starts_at": "2026-12-20T10:00+01:00", "ends_at": "2026-12-20T11:00+01:00"}, "sessions[0].starts_at"),
+    ({"ends_at": "2026-12-14T09:00+01:00"}, "sessions[0].ends_at"),
     ({"track": "lunch"}, "sessions[0].track"),
     ({"title": {"en": ""}}, "sessions[0].title"),
     ({"starts_at": "tomorrow"}, "sessions[0].starts_at"),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from contacts.models import Delegation
 
-from support.meetings import MEETING
+from support.meetings import MEETING, zurich
 from support.web import bearer
 
 DAY = "2026-12-15"
@@ -43,14 +43,14 @@ def put_sessions(client, officer, meeting, sessions):
 
 
 def plenary(title, start, end, room="Room XIX", chair="", **extra):
-    return {"track": "plenary", "title": {"en": title}, "starts_at": f"{DAY}T{start}", "ends_at": f"{DAY}T{end}",
+    return {"track": "plenary", "title": {"en": title}, "starts_at": zurich(DAY, start), "ends_at": zurich(DAY, end),
             "room": room, "chair": chair, **extra}
 
 
 def ask(client, officer, meeting, delegation, president, start, end, room="President's office"):
     return client.post(f"/api/v1/meetings/{meeting}/bilaterals", json={
         "delegation_id": delegation, "office_holder_id": president.id, "topic": "Article 5 extension",
-        "attendees": ["Ambassador"], "starts_at": f"{DAY}T{start}", "ends_at": f"{DAY}T{end}", "room": room},
+        "attendees": ["Ambassador"], "starts_at": zurich(DAY, start), "ends_at": zurich(DAY, end), "room": room},
         headers=officer)
 
 
@@ -129,8 +129,8 @@ def test_documents_must_exist_in_the_meetings_register(client, officer, meeting,
 def test_bilaterals_fit_the_office_holders_availability_windows(client, officer, meeting, delegation, president,
                                                                 users, token_for):
     url = f"/api/v1/meetings/{meeting}/availability/{president.id}"
-    windows = [{"starts_at": f"{DAY}T13:00", "ends_at": f"{DAY}T15:00"},
-               {"starts_at": "2026-12-16T08:30", "ends_at": "2026-12-16T09:30"}]
+    windows = [{"starts_at": zurich(DAY, "13:00"), "ends_at": zurich(DAY, "15:00")},
+               {"starts_at": "2026-12-16T08:30+01:00", "ends_at": "2026-12-16T09:30+01:00"}]
     saved = client.put(url, json={"windows": windows}, headers=officer)
     assert saved.status_code == 200, saved.get_json()
     # Local Geneva times are stored in UTC (CET is UTC+1 in December).
@@ -142,7 +142,7 @@ def test_bilaterals_fit_the_office_holders_availability_windows(client, officer,
     assert straddling.status_code == 422
     inside = ask(client, officer, meeting, delegation, president, "14:30", "15:00")
     assert inside.status_code == 201, inside.get_json()
-    bad = client.put(url, json={"windows": [{"starts_at": f"{DAY}T15:00", "ends_at": f"{DAY}T14:00"}]},
+    bad = client.put(url, json={"windows": [{"starts_at": zurich(DAY, "15:00"), "ends_at": zurich(DAY, "14:00")}]},
                      headers=officer)
     assert bad.status_code == 422 and "ends_at" in bad.get_json()["error"]["fields"]
     assert client.put(url, json={"windows": windows}, headers=bearer(token_for("viewer"))).status_code == 403

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from comms.accounts.users import User
 from comms.meetings.programme.models import BUSY, Availability, Bilateral, Programme
 from comms.meetings.programme.sessions import (ProgrammeError, chaired_by, check_text, overlaps, parse_moment,
-                                               same_room, session_title, side_event_sessions)
-from comms.meetings.service import Meeting
+                                               room_name, same_room, session_title, side_event_sessions)
+from comms.meetings.service import SIDE_EVENT_MARGIN_DAYS, Meeting
 from contacts.models import Delegation
 from storage.audit import Actor
 from storage.db import utcnow
@@ -34,13 +34,22 @@ def _holder(meeting: Meeting, user_id) -> User:
     return holder
 
 
-def _slot(meeting: Meeting, starts_raw, ends_raw) -> tuple[dt.datetime, dt.datetime]:
+def _slot(meeting: Meeting, starts_raw, ends_raw, margin_days: int) -> tuple[dt.datetime, dt.datetime]:
     starts = parse_moment(meeting, starts_raw, "starts_at")
     ends = parse_moment(meeting, ends_raw, "ends_at")
     if ends <= starts:
         raise ProgrammeError("a meeting must end after it starts", fields={"ends_at": "before the start"})
     if ends - starts > dt.timedelta(hours=12):
         raise ProgrammeError("a bilateral lasts at most 12 hours", fields={"ends_at": "too long"})
+    # Bilaterals happen at the meeting, or as close around it as side events may
+    # (PRESSROOM_SIDE_EVENT_MARGIN_DAYS); the meeting's days are its own, in its zone.
+    margin = dt.timedelta(days=max(margin_days, 0))
+    first, last = meeting.starts_on - margin, meeting.ends_on + margin
+    if meeting.local(starts).date() < first or meeting.local(ends - dt.timedelta(microseconds=1)).date() > last:
+        around = f" or up to {margin_days} day{'s' if margin_days != 1 else ''} around them" if margin_days else ""
+        raise ProgrammeError(f"a bilateral falls within the meeting's dates ({meeting.starts_on.isoformat()} to "
+                             f"{meeting.ends_on.isoformat()}, {meeting.timezone}){around}",
+                             fields={"starts_at": f"between {first.isoformat()} and {last.isoformat()}"})
     return starts, ends
 
 
@@ -51,8 +60,10 @@ def availability_of(session: Session, meeting: Meeting, user_id: int) -> list[Av
     return list(session.scalars(query))
 
 
-def set_availability(session: Session, meeting: Meeting, user_id: int, windows: list, actor: Actor) -> list[Availability]:
-    """Replace an office holder's windows (``[{"starts_at", "ends_at"}]``, local times allowed)."""
+def set_availability(session: Session, meeting: Meeting, user_id: int, windows: list, actor: Actor,
+                     margin_days: int = SIDE_EVENT_MARGIN_DAYS) -> list[Availability]:
+    """Replace an office holder's windows (``[{"starts_at", "ends_at"}]``, times with an offset) within
+    ``margin_days`` of the meeting's dates."""
     _holder(meeting, user_id)
     if not isinstance(windows, list) or len(windows) > 200:
         raise ProgrammeError("windows must be a list of at most 200", fields={"windows": "not a list"})
@@ -60,7 +71,7 @@ def set_availability(session: Session, meeting: Meeting, user_id: int, windows: 
     for index, window in enumerate(windows):
         if not isinstance(window, dict):
             raise ProgrammeError("each window has starts_at and ends_at", fields={f"windows[{index}]": "not an object"})
-        cleaned.append(_slot(meeting, window.get("starts_at"), window.get("ends_at")))
+        cleaned.append(_slot(meeting, window.get("starts_at"), window.get("ends_at"), margin_days))
     for old in availability_of(session, meeting, user_id):
         session.delete(old)
     made = [Availability(meeting_id=meeting.id, office_holder_id=user_id, starts_at=s, ends_at=e) for s, e in cleaned]
@@ -118,13 +129,15 @@ def _check_slot(session: Session, bilateral: Bilateral, starts: dt.datetime, end
                              fields={"starts_at": "outside the office holder's availability"})
 
 
-def request_bilateral(session: Session, meeting: Meeting, raw: dict, actor: Actor) -> Bilateral:
-    """A delegation asks an office holder for a bilateral; with a slot it is at once proposed."""
+def request_bilateral(session: Session, meeting: Meeting, raw: dict, actor: Actor,
+                      margin_days: int = SIDE_EVENT_MARGIN_DAYS) -> Bilateral:
+    """A delegation asks an office holder for a bilateral; with a slot (within ``margin_days`` of the
+    meeting's dates) it is at once proposed."""
     errors: dict[str, str] = {}
     topic = check_text(raw.get("topic"), 300, "topic", errors)
     if not topic and "topic" not in errors:
         errors["topic"] = "required"
-    room = check_text(raw.get("room"), 120, "room", errors)
+    room = room_name(check_text(raw.get("room"), 120, "room", errors))
     attendees = raw.get("attendees") or []
     if not isinstance(attendees, list) or len(attendees) > MAX_ATTENDEES:
         errors["attendees"] = f"a list of at most {MAX_ATTENDEES} names"
@@ -144,7 +157,7 @@ def request_bilateral(session: Session, meeting: Meeting, raw: dict, actor: Acto
                           created_by=actor.label, created_at=utcnow(), updated_at=utcnow())
     session.add(bilateral)
     if raw.get("starts_at") is not None or raw.get("ends_at") is not None:
-        starts, ends = _slot(meeting, raw.get("starts_at"), raw.get("ends_at"))
+        starts, ends = _slot(meeting, raw.get("starts_at"), raw.get("ends_at"), margin_days)
         _check_slot(session, bilateral, starts, ends)
         bilateral.starts_at, bilateral.ends_at, bilateral.status = starts, ends, "proposed"
     session.flush()
@@ -153,13 +166,15 @@ def request_bilateral(session: Session, meeting: Meeting, raw: dict, actor: Acto
     return bilateral
 
 
-def propose(session: Session, bilateral: Bilateral, starts_raw, ends_raw, room: str | None, actor: Actor) -> bool:
-    """Propose (or move) the slot and room; returns True when a confirmed invitation must be updated."""
+def propose(session: Session, bilateral: Bilateral, starts_raw, ends_raw, room: str | None, actor: Actor,
+            margin_days: int = SIDE_EVENT_MARGIN_DAYS) -> bool:
+    """Propose (or move) the slot and room (within ``margin_days`` of the meeting's dates); returns True
+    when a confirmed invitation must be updated."""
     if bilateral.status == "cancelled":
         raise ProgrammeError("this bilateral was cancelled", status=409)
-    starts, ends = _slot(bilateral.meeting, starts_raw, ends_raw)
+    starts, ends = _slot(bilateral.meeting, starts_raw, ends_raw, margin_days)
     errors: dict[str, str] = {}
-    room = check_text(room, 120, "room", errors) if room is not None else bilateral.room
+    room = room_name(check_text(room, 120, "room", errors)) if room is not None else bilateral.room
     if errors:
         raise ProgrammeError("the room is not valid", fields=errors)
     _check_slot(session, bilateral, starts, ends, room)

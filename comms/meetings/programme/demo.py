@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from comms.documents.models import RegisterDocument
 from comms.meetings.demo import MEETING_TITLE
 from comms.meetings.programme import agenda, bilaterals, signoff
+from comms.meetings.programme.sessions import local_moment_text
 from comms.meetings.service import find_meeting_by_title
 from comms.platform.seeding import DemoWorld
 from contacts.models import Delegation
@@ -53,7 +54,7 @@ SPEAKERS = ("state:PE", "state:FR", "state:CO", "state:KH")
 
 
 def _local(meeting, day: int, at: str) -> str:
-    return f"{meeting.starts_on + dt.timedelta(days=day)}T{at}"
+    return local_moment_text(meeting, (meeting.starts_on + dt.timedelta(days=day)).isoformat(), at)
 
 
 def seed(session: Session, world: DemoWorld) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from comms.documents.models import RegisterDocument
 from comms.documents.symbols import SymbolError, check_symbol
+from comms.meetings.languages import ISO_639_1
 from comms.meetings.programme.models import BUSY, TRACKS, AgendaItem, Bilateral
 from comms.meetings.service import Meeting
 from comms.platform.errors import DomainError
@@ -32,17 +33,32 @@ class ProgrammeError(DomainError):
 
 
 def parse_moment(meeting: Meeting, value, what: str) -> dt.datetime:
-    """An ISO date and time as an aware UTC datetime; one without an offset is the meeting's local time."""
+    """An RFC 3339 date and time with an offset as an aware UTC datetime; ProgrammeError naming ``what``
+    otherwise (the contract's rule: a time without an offset is ambiguous, so it is refused, not guessed)."""
     if isinstance(value, dt.datetime):
         moment = value
     else:
         try:
             moment = dt.datetime.fromisoformat(str(value).strip())
         except (TypeError, ValueError):
-            raise ProgrammeError(f"{what} is not a date and time (YYYY-MM-DDTHH:MM)", fields={what: "not a date and time"}) from None
+            raise ProgrammeError(f"{what} is not a date and time with an offset (2026-12-15T10:00:00+01:00)",
+                                 fields={what: "not a date and time"}) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=meeting.zone)
+        raise ProgrammeError(f"{what} needs an offset (2026-12-15T10:00:00+01:00, or Z for UTC); times in "
+                             f"{meeting.timezone} are written with their offset",
+                             fields={what: "a time with an offset (RFC 3339)"})
     return moment.astimezone(dt.timezone.utc)
+
+
+def local_moment_text(meeting: Meeting, day: str, clock: str) -> str:
+    """A day and a wall-clock time in the meeting's zone (what staff forms collect) as an ISO text with
+    its offset; text that is not a date and time comes back as typed, so parse_moment names the field."""
+    typed = f"{(day or '').strip()}T{(clock or '').strip()}"
+    try:
+        moment = dt.datetime.fromisoformat(typed)
+    except ValueError:
+        return typed
+    return (moment if moment.tzinfo else moment.replace(tzinfo=meeting.zone)).isoformat()
 
 
 def moment_of(text: str) -> dt.datetime:
@@ -62,6 +78,9 @@ def check_titles(raw, where: str, errors: dict) -> dict:
         if not isinstance(language, str) or not _LANGUAGE.match(language) or not isinstance(text, str):
             errors[where] = "titles are two-letter language codes with texts"
             continue
+        if language not in ISO_639_1:
+            errors[where] = f"{language} is not an ISO 639-1 language code (such as en, fr, es)"
+            continue
         text = text.strip()
         problem = single_line_problem(text)
         if problem or len(text) > 300:
@@ -71,6 +90,11 @@ def check_titles(raw, where: str, errors: dict) -> dict:
     if not titles and where not in errors:
         errors[where] = "needs a title in at least one language"
     return titles
+
+
+def room_name(text: str) -> str:
+    """A room as stored: inner runs of spaces (tabs are refused earlier) made one, ends trimmed."""
+    return " ".join(text.split())
 
 
 def check_text(raw, limit: int, where: str, errors: dict) -> str:
@@ -117,6 +141,24 @@ def check_registered(session: Session, meeting: Meeting, wanted: dict[str, list[
         unknown = [symbol for symbol in found if symbol not in known]
         if unknown and where not in errors:
             errors[where] = f"{', '.join(unknown[:5])} is not in this meeting's document register"
+
+
+def public_symbols(session: Session, meeting: Meeting, symbols) -> set[str]:
+    """Those of ``symbols`` that the public may see: this meeting's general, issued documents
+    (the register's own rule, RegisterDocument.public); limited, planned, received or withdrawn
+    ones stay for staff."""
+    wanted = set(symbols)
+    if not wanted:
+        return set()
+    return set(session.scalars(select(RegisterDocument.symbol).where(
+        RegisterDocument.meeting_id == meeting.id, RegisterDocument.symbol.in_(wanted),
+        RegisterDocument.distribution == "general", RegisterDocument.status == "issued")))
+
+
+def without_private_documents(session: Session, meeting: Meeting, sessions: list[dict]) -> list[dict]:
+    """Copies of ``sessions`` whose ``documents`` keep only the symbols the public may see."""
+    shown = public_symbols(session, meeting, {s for item in sessions for s in item.get("documents") or []})
+    return [{**item, "documents": [s for s in item.get("documents") or [] if s in shown]} for item in sessions]
 
 
 def check_delegations(session: Session, raw, where: str, errors: dict) -> list[int]:
@@ -170,7 +212,7 @@ def clean_session(session: Session, meeting: Meeting, raw, index: int, agenda_nu
         "id": raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None,
         "track": track, "title": titles,
         "starts_at": starts.isoformat(), "ends_at": ends.isoformat(),
-        "room": check_text(raw.get("room"), 120, f"{where}.room", errors),
+        "room": room_name(check_text(raw.get("room"), 120, f"{where}.room", errors)),
         "chair": check_text(raw.get("chair"), 200, f"{where}.chair", errors),
         "agenda_item": agenda_item,
         "speakers": check_delegations(session, raw.get("speakers"), f"{where}.speakers", errors),
@@ -202,7 +244,7 @@ def check_rooms(sessions: list[dict], side_events: list[dict]) -> None:
         for second, second_index in booked[position + 1:]:
             if second["starts_at"] >= first["ends_at"]:
                 break
-            if first["room"].casefold() != second["room"].casefold() or (first_index is None and second_index is None):
+            if not same_room(first["room"], second["room"]) or (first_index is None and second_index is None):
                 continue
             index = second_index if second_index is not None else first_index
             raise ProgrammeError(
@@ -216,8 +258,9 @@ def overlaps(item: dict, starts: dt.datetime, ends: dt.datetime) -> bool:
 
 
 def same_room(first: str, second: str) -> bool:
-    """Rooms compared as people type them ("Room XIX" and "room xix " are one room)."""
-    return bool(first.strip()) and first.strip().casefold() == second.strip().casefold()
+    """Rooms compared as people type them ("Room XIX", "room xix " and "Room  XIX" are one room)."""
+    first, second = room_name(first).casefold(), room_name(second).casefold()
+    return bool(first) and first == second
 
 
 def chaired_by(meeting: Meeting, chair: str, user_id: int) -> bool:

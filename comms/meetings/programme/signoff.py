@@ -2,10 +2,15 @@
 
 Every save whose sessions differ makes a new version and supersedes the approval links of
 older ones (comms.accounts.approvals), so "approved" always names the sessions approved.
-Only the approved current version can be published (409 otherwise).
+Only the approved current version can be published (409 otherwise). When several office
+holders are asked, one approval is enough, but a request for changes on the current version
+by any of them (before or after another's approval) clears the approval until a new version
+is saved: an objection is never overruled by publishing.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,12 +19,17 @@ from comms.accounts import approvals
 from comms.accounts.users import User
 from comms.meetings.programme import changes as change_log
 from comms.meetings.programme.models import Programme, ProgrammeVersion
-from comms.meetings.programme.sessions import ProgrammeError, clean_sessions, side_event_sessions
+from comms.meetings.programme.sessions import MAX_SESSIONS, ProgrammeError, clean_sessions, moment_of, side_event_sessions
 from comms.meetings.service import Meeting
 from storage.audit import Actor
 from storage.db import utcnow
 
 SUBJECT = "programme"
+# programme.ics lists a cancelled session so calendars that imported it drop it. Kept: the
+# cancellations of sessions that ended at most this many days before the publication, and of
+# those the newest MAX_CANCELLED (one whole programme re-created without ids fits).
+CANCELLED_KEEP_DAYS = 30
+MAX_CANCELLED = MAX_SESSIONS
 
 
 def find_programme(session: Session, meeting: Meeting) -> Programme | None:
@@ -99,6 +109,9 @@ def submit(session: Session, secret_key: str, programme: Programme, approver_ids
         raise ProgrammeError("build the programme before submitting it")
     if programme.approved_version == programme.version:
         raise ProgrammeError("this version is already approved", status=409)
+    if objections(session, programme):
+        raise ProgrammeError(f"changes were requested on version {programme.version}: save the changes (a new "
+                             f"version) before asking for approval again", status=409)
     holders = {user.id: user for user in eligible_approvers(programme.meeting)}
     wanted = list(dict.fromkeys(approver_ids or []))
     if not wanted:
@@ -141,19 +154,54 @@ def record_decision(session: Session, programme: Programme, request: approvals.A
         raise approvals.ApprovalError("only the meeting's President and Co-Chairs approve its programme", 403)
     approvals.decide(session, request, decision, current_version=programme.version, comment=comment, via=via,
                      actor=actor)
-    if decision == "approved":
-        programme.approved_version, programme.approved_by_id = request.version, request.approver_id
-        programme.approved_at, programme.status = request.decided_at, "approved"
+    # One approval is enough, but any request for changes on this version outweighs it (even one
+    # that comes after another office holder's approval): approvals.is_approved says which.
+    if approvals.is_approved(session, SUBJECT, programme.id, programme.version):
+        if programme.approved_version != programme.version:
+            programme.approved_version, programme.approved_by_id = request.version, request.approver_id
+            programme.approved_at = request.decided_at
+        if programme.published_version != programme.version:
+            programme.status = "approved"
     else:
-        programme.status = "draft"
+        programme.approved_version = programme.approved_by_id = programme.approved_at = None
+        if programme.published_version != programme.version:
+            programme.status = "draft" if objections(session, programme) else "in_review"
     session.flush()
     return programme
+
+
+def objections(session: Session, programme: Programme) -> list[approvals.ApprovalRequest]:
+    """The requests for changes on the current version (each blocks its approval and publication)."""
+    return [r for r in approvals.requests_for(session, SUBJECT, programme.id, programme.version)
+            if r.status == "changes_requested"]
+
+
+def people_to_tell(session: Session, programme: Programme, request: approvals.ApprovalRequest) -> list[User]:
+    """Who is emailed an office holder's decision: whoever asked for approval and the officers who wrote
+    the programme's versions; active officers only, never the approver, each once."""
+    people: dict[int, User] = {}
+    asked = session.get(User, request.requested_by_id) if request.requested_by_id else None
+    writers = session.scalars(select(User).where(User.email.in_({v.created_by for v in programme.versions})))
+    for user in ([asked] if asked else []) + list(writers):
+        if user.active and user.id != request.approver_id and user.has_role("officer"):
+            people.setdefault(user.id, user)
+    return list(people.values())
+
+
+def kept_cancellations(cancelled: list[dict], now: dt.datetime) -> list[dict]:
+    """The cancelled sessions programme.ics still lists (CANCELLED_KEEP_DAYS, MAX_CANCELLED), oldest first."""
+    horizon = now - dt.timedelta(days=CANCELLED_KEEP_DAYS)
+    recent = [item for item in cancelled if moment_of(item["ends_at"]) >= horizon]
+    return recent[-MAX_CANCELLED:]
 
 
 def publish(session: Session, programme: Programme, actor: User) -> list[dict]:
     """Publish the approved current version; returns what changed since the last publication.
 
     The SEQUENCE of every session the publication touched goes up, so calendars replace it."""
+    if objections(session, programme):
+        raise ProgrammeError(f"changes were requested on version {programme.version}: it cannot be published",
+                             status=409)
     if programme.version == 0 or programme.approved_version != programme.version:
         raise ProgrammeError("only an approved version can be published: submit it and wait for approval",
                              status=409)
@@ -164,8 +212,10 @@ def publish(session: Session, programme: Programme, actor: User) -> list[dict]:
     programme.sequences = change_log.raise_sequences(programme.sequences or {}, changes)
     removed = [dict(c["before"]) for c in changes if c["kind"] == "removed"]
     returning = {item["id"] for item in after}
-    programme.cancelled = [c for c in (programme.cancelled or []) if c["id"] not in returning] + removed
-    programme.published_version, programme.published_at = programme.version, utcnow()
+    now = utcnow()
+    programme.cancelled = kept_cancellations(
+        [c for c in (programme.cancelled or []) if c["id"] not in returning] + removed, now)
+    programme.published_version, programme.published_at = programme.version, now
     programme.status, programme.last_changes = "published", changes
     session.flush()
     Actor(id=actor.id, label=actor.email).record(session, "programme.publish", object_type=SUBJECT,

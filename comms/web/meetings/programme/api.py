@@ -11,6 +11,7 @@ from comms.rendering import emails
 from comms.web.access import api_user, current_actor, token_required
 from comms.web.api.schemas import ErrorSchema
 from comms.web.context import absolute_url, db, runtime
+from comms.web.decision_mail import tell_press_office
 from comms.web.errors import api_abort, domain_errors
 from comms.web.meetings.programme.schemas import (AgendaSchema, DispatchSchema, ProgrammeDecisionSchema,
                                                   ProgrammeSchema, ProgrammeSubmitSchema)
@@ -122,6 +123,7 @@ def _decide(meeting_id: int, data: dict, decision: str):
     with domain_errors():
         signoff.record_decision(db(), programme, request, decision, data["comment"], via="api", actor=me)
         db().commit()
+    tell_press_office(db(), request, programme)
     return signoff.programme_to_dict(programme, meeting)
 
 

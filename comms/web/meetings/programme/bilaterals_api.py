@@ -59,7 +59,8 @@ def create_bilateral(data: dict, meeting_id: int):
     if not me.has_role("officer") and me.id != data["office_holder_id"]:
         api_abort(403, "forbidden", "office holders arrange only their own bilaterals")
     with domain_errors():
-        found = bilaterals.request_bilateral(db(), meeting, data, current_actor())
+        found = bilaterals.request_bilateral(db(), meeting, data, current_actor(),
+                                             margin_days=runtime().config.side_event_margin_days)
         db().commit()
     return bilaterals.bilateral_to_dict(found)
 
@@ -75,7 +76,8 @@ def propose_bilateral(data: dict, bilateral_id: int):
     found = _bilateral(bilateral_id)
     _check_arranger(found)
     with domain_errors():
-        update = bilaterals.propose(db(), found, data["starts_at"], data["ends_at"], data["room"], current_actor())
+        update = bilaterals.propose(db(), found, data["starts_at"], data["ends_at"], data["room"], current_actor(),
+                                    margin_days=runtime().config.side_event_margin_days)
         messages = invitations.invitation_messages(db(), found, invitations.organizer_of(runtime()), "REQUEST") \
             if update else []
         db().commit()
@@ -155,6 +157,7 @@ def put_availability(data: dict, meeting_id: int, user_id: int):
     if not me.has_role("officer") and me.id != user_id:
         api_abort(403, "forbidden", "office holders set only their own availability")
     with domain_errors():
-        windows = bilaterals.set_availability(db(), meeting, user_id, data["windows"], current_actor())
+        windows = bilaterals.set_availability(db(), meeting, user_id, data["windows"], current_actor(),
+                                              margin_days=runtime().config.side_event_margin_days)
         db().commit()
     return {"windows": [{"starts_at": w.starts_at.isoformat(), "ends_at": w.ends_at.isoformat()} for w in windows]}

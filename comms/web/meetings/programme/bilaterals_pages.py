@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from comms.meetings.programme import bilaterals, invitations
 from comms.meetings.programme.models import Bilateral
-from comms.meetings.programme.sessions import ProgrammeError
+from comms.meetings.programme.sessions import ProgrammeError, local_moment_text
 from comms.web.access import current_actor, roles_required
 from comms.web.context import db, runtime
 from comms.web.meetings.programme.pages import failed
@@ -42,8 +42,9 @@ def window_lines(meeting, windows) -> str:
                      for w in windows)
 
 
-def parse_window_lines(text: str) -> list[dict]:
-    """The form's lines back as windows; ProgrammeError naming the first bad line."""
+def parse_window_lines(meeting, text: str) -> list[dict]:
+    """The form's lines (local times in the meeting's zone) back as windows with offsets; ProgrammeError
+    naming the first bad line."""
     windows = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         line = line.strip()
@@ -54,16 +55,18 @@ def parse_window_lines(text: str) -> list[dict]:
             raise ProgrammeError(f"line {number} of the availability is not 'YYYY-MM-DD HH:MM-HH:MM'",
                                  fields={"windows": f"line {number}: write 2026-12-15 13:00-15:00"})
         day, start, end = match.groups()
-        windows.append({"starts_at": f"{day}T{start.zfill(5)}", "ends_at": f"{day}T{end.zfill(5)}"})
+        windows.append({"starts_at": local_moment_text(meeting, day, start.zfill(5)),
+                        "ends_at": local_moment_text(meeting, day, end.zfill(5))})
     return windows
 
 
-def slot_of(form) -> tuple[str | None, str | None]:
-    """A form's day, start and end as local ISO times, or (None, None) when no day was given."""
+def slot_of(meeting, form) -> tuple[str | None, str | None]:
+    """A form's day, start and end (wall-clock times in the meeting's zone) as ISO times with their
+    offset, or (None, None) when no day was given."""
     day = form.get("day", "").strip()
     if not day:
         return None, None
-    return f"{day}T{form.get('start', '').strip()}", f"{day}T{form.get('end', '').strip()}"
+    return local_moment_text(meeting, day, form.get("start", "")), local_moment_text(meeting, day, form.get("end", ""))
 
 
 def render_page(meeting, errors: dict | None = None, values: dict | None = None, status: int = 200):
@@ -119,7 +122,8 @@ def save_availability(meeting_id: int, user_id: int):
         abort(403)
     text = request.form.get("windows", "")
     try:
-        bilaterals.set_availability(db(), meeting, user_id, parse_window_lines(text), current_actor())
+        bilaterals.set_availability(db(), meeting, user_id, parse_window_lines(meeting, text), current_actor(),
+                                    margin_days=runtime().config.side_event_margin_days)
     except ERRORS as exc:
         return refused(meeting_id, f"availability-{user_id}", exc, {"windows": text})
     db().commit()
@@ -138,13 +142,14 @@ def request_bilateral(meeting_id: int):
     holder_id = parse_id(values["office_holder_id"])
     if holder_id is not None and not may_arrange(holder_id):
         abort(403)
-    starts, ends = slot_of(form)
+    starts, ends = slot_of(meeting, form)
     raw = {"delegation_id": parse_id(values["delegation_id"]), "office_holder_id": holder_id,
            "topic": values["topic"], "attendees": [line.strip() for line in values["attendees"].splitlines()
                                                    if line.strip()],
            "room": values["room"], "starts_at": starts, "ends_at": ends}
     try:
-        found = bilaterals.request_bilateral(db(), meeting, raw, current_actor())
+        found = bilaterals.request_bilateral(db(), meeting, raw, current_actor(),
+                                             margin_days=runtime().config.side_event_margin_days)
     except ERRORS as exc:
         return refused(meeting_id, "request", exc, values)
     db().commit()
@@ -161,11 +166,12 @@ def propose(meeting_id: int, bilateral_id: int):
     if not may_arrange(found.office_holder_id):
         abort(403)
     values = {key: request.form.get(key, "") for key in ("day", "start", "end", "room")}
-    starts, ends = slot_of(request.form)
+    starts, ends = slot_of(meeting, request.form)
     try:
         if starts is None:
             raise ProgrammeError("choose a day for the bilateral", fields={"starts_at": "choose a day"})
-        update = bilaterals.propose(db(), found, starts, ends, values["room"], current_actor())
+        update = bilaterals.propose(db(), found, starts, ends, values["room"], current_actor(),
+                                    margin_days=runtime().config.side_event_margin_days)
         messages = invitations.invitation_messages(db(), found, invitations.organizer_of(runtime()), "REQUEST") \
             if update else []
     except ERRORS as exc:

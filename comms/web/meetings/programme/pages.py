@@ -14,7 +14,8 @@ from comms.accounts import approvals
 from comms.meetings.programme import agenda, invitations, signoff
 from comms.meetings.programme.models import TRACKS
 from comms.meetings.programme.printing import TRACK_LABELS
-from comms.meetings.programme.sessions import ProgrammeError, moment_of, session_title, side_event_sessions
+from comms.meetings.programme.sessions import (ProgrammeError, local_moment_text, moment_of, session_title,
+                                               side_event_sessions)
 from comms.rendering import emails
 from comms.web.access import current_actor, roles_required
 from comms.web.context import absolute_url, db, runtime
@@ -178,7 +179,9 @@ def save_session(meeting_id: int):
     programme = signoff.find_programme(db(), meeting)
     sessions = signoff.current_sessions(programme)
     raw = {"track": values["track"], "title": {k: values[f"title_{k}"] for k in ("en", "fr", "es")},
-           "starts_at": f"{values['day']}T{values['start']}", "ends_at": f"{values['day']}T{values['end']}",
+           # The form's times are wall-clock times in the meeting's zone; the API's carry their offset.
+           "starts_at": local_moment_text(meeting, values["day"], values["start"]),
+           "ends_at": local_moment_text(meeting, values["day"], values["end"]),
            "room": values["room"], "chair": values["chair"], "agenda_item": values["agenda_item"] or None,
            "speakers": [i for i in (parse_id(v) for v in values["speakers"]) if i],
            "documents": [s.strip() for s in values["documents"].split(",") if s.strip()]}

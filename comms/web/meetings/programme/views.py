@@ -12,7 +12,7 @@ from flask import request
 
 from comms.meetings.programme import signoff
 from comms.meetings.programme.models import TRACKS, Programme
-from comms.meetings.programme.sessions import moment_of, session_title, side_event_sessions
+from comms.meetings.programme.sessions import moment_of, session_title, side_event_sessions, without_private_documents
 from comms.meetings.service import Meeting
 from comms.web.context import absolute_url, runtime
 from feeds.ics import CalendarEntry
@@ -30,9 +30,11 @@ class Shown:
     state: str = ""  # now | next | ''
 
 
-def public_sessions(programme: Programme | None, meeting: Meeting) -> list[dict]:
-    """The published sessions and the public side events, by start time."""
-    merged = signoff.published_sessions(programme) + side_event_sessions(meeting)
+def public_sessions(session, programme: Programme | None, meeting: Meeting) -> list[dict]:
+    """The published sessions and the public side events, by start time, citing only the documents the
+    public may see (a limited or not yet issued document stays on the staff pages)."""
+    merged = without_private_documents(session, meeting, signoff.published_sessions(programme)) \
+        + side_event_sessions(meeting)
     return sorted(merged, key=lambda s: (s["starts_at"], str(s["id"])))
 
 
@@ -88,11 +90,13 @@ def calendar_entry(meeting: Meeting, programme: Programme | None, item: dict, *,
         categories=(item["track"].replace("_", " "),), status="CANCELLED" if cancelled else "CONFIRMED")
 
 
-def calendar_entries(meeting: Meeting, programme: Programme | None) -> list[CalendarEntry]:
-    """Every published session and public side event, plus cancelled sessions (so calendars drop them)."""
-    entries = [calendar_entry(meeting, programme, item) for item in public_sessions(programme, meeting)]
+def calendar_entries(session, meeting: Meeting, programme: Programme | None) -> list[CalendarEntry]:
+    """Every published session and public side event, plus the cancelled sessions still kept
+    (signoff.kept_cancellations), so calendars drop them; only public documents are named."""
+    entries = [calendar_entry(meeting, programme, item) for item in public_sessions(session, programme, meeting)]
     if programme:
-        entries += [calendar_entry(meeting, programme, item, cancelled=True) for item in programme.cancelled or []]
+        cancelled = without_private_documents(session, meeting, list(programme.cancelled or []))
+        entries += [calendar_entry(meeting, programme, item, cancelled=True) for item in cancelled]
     return entries
 
 

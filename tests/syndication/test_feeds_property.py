@@ -11,6 +11,7 @@ import re
 
 import feedparser
 import hypothesis
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
@@ -168,6 +169,9 @@ class FeedMachine(ReleaseMachine):
                     assert title == expected, (path, title, expected)
 
 
+# Each property test drives dozens of sequences through HTTP (60-70 s on an idle machine); on a
+# CI machine running six shards, with other jobs beside it, one took over the default 300 s.
+@pytest.mark.timeout(900)
 def test_no_sequence_of_calls_leaks_into_any_feed(client, setup, runtime):  # noqa: F811
     FeedMachine.client, FeedMachine.setup, FeedMachine.runtime = client, setup, runtime
     machine_test = FeedMachine.TestCase
@@ -244,6 +248,9 @@ def _apply(runtime, users, ids, operation, index):
         workflow.publish_due(runtime)
 
 
+# Each property test drives dozens of sequences through HTTP (60-70 s on an idle machine); on a
+# CI machine running six shards, with other jobs beside it, one took over the default 300 s.
+@pytest.mark.timeout(900)
 def test_random_publish_embargo_retract_sequences_never_leak(client, runtime, users, meeting_id):
     @hypothesis.given(operations=OPERATIONS)
     # No shrinking: a failure is reported as found (shrinking through HTTP takes minutes).

@@ -46,7 +46,7 @@ class Feature:
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("storage", models=("storage.audit", "storage.secrets")),
+    Feature("storage", models=("storage.audit", "storage.secrets", "storage.idempotency")),
     Feature("platform", models=("comms.platform.jobs",), jobs=("comms.platform.notifications",),
             commands=("comms.commands.db", "comms.commands.jobs", "comms.commands.serve")),
     Feature("public", web=("comms.web.public",)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from comms.meetings.service import Meeting
@@ -82,6 +82,11 @@ class RegisterDocument(Base):
     def file(self, language: str) -> "RegisterFile | None":
         """The file in ``language``, if there is one."""
         return next((f for f in self.files if f.language == language), None)
+
+
+# Symbols are unique whatever their case (aplc/msp.22/2026/1 is APLC/MSP.22/2026/1): symbols are ASCII, so
+# upper() folds them alike on SQLite and PostgreSQL. Migration 0024.
+Index("uq_register_documents_symbol_upper", func.upper(RegisterDocument.symbol), unique=True)
 
 
 class RegisterFile(Base):

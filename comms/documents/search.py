@@ -42,10 +42,15 @@ class Found:
     language: str
 
 
+def public_conditions() -> list:
+    """The SQL of RegisterDocument.public: general distribution and issued."""
+    return [RegisterDocument.status == "issued", RegisterDocument.distribution == "general"]
+
+
 def _conditions(filters: Filters) -> list:
     conditions = []
     if filters.public_only:
-        conditions += [RegisterDocument.status == "issued", RegisterDocument.distribution == "general"]
+        conditions += public_conditions()
     if filters.meeting_id is not None:
         conditions.append(RegisterDocument.meeting_id == filters.meeting_id)
     if filters.kind:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from comms.meetings import documents as first_wave
+from comms.meetings.languages import unknown_languages
 from comms.meetings.service import Meeting
 from comms.documents import extract
 from comms.documents import symbols
@@ -28,7 +29,7 @@ from storage import pending_files
 from storage.audit import Actor
 from storage.db import utcnow
 
-LANGUAGE = re.compile(r"[a-z]{2,3}")
+LANGUAGE = re.compile(r"[a-z]{2}")
 MAX_TITLE = 500
 MAX_AGENDA_ITEMS = 50
 EDITABLE = ("planned", "received")
@@ -48,10 +49,11 @@ def language_order(code: str) -> tuple[int, str]:
 
 
 def check_language(code: str, what: str = "language") -> str:
-    """A two- or three-letter lower-case language code."""
+    """An ISO 639-1 language code, lower case (docs/design/contract.md: "xx" is no language)."""
     code = (code or "").strip().lower()
-    if not LANGUAGE.fullmatch(code):
-        raise RegisterError(f"{what} must be a two-letter language code such as en", 422, {what: "invalid"})
+    if not LANGUAGE.fullmatch(code) or unknown_languages([code]):
+        raise RegisterError(f"{what} must be an ISO 639-1 language code such as en, fr or es", 422,
+                            {what: "invalid"})
     return code
 
 
@@ -150,7 +152,13 @@ def create(session: Session, meeting: Meeting, values: dict, actor: Actor) -> Re
 
 
 def save_new(session: Session, document: RegisterDocument) -> None:
-    """Insert a document; a symbol already in use (even by a concurrent insert) is a 409."""
+    """Insert a document; a symbol ending in a language code is a 422, one already in use in any case
+    (even by a concurrent insert: the unique index on upper(symbol) decides) a 409."""
+    if document.symbol:
+        try:
+            symbols.check_new_symbol(document.symbol)
+        except symbols.SymbolError as exc:
+            raise RegisterError(exc.message, exc.status, {"symbol": "invalid"}) from exc
     if document.symbol and symbols.symbol_taken(session, document.symbol):
         raise RegisterError(f"the symbol {document.symbol} is already in use", 409, {"symbol": "taken"})
     session.add(document)
@@ -247,8 +255,12 @@ def file_path(storage_path: Path, record: RegisterFile) -> Path:
 
 
 def find_by_symbol(session: Session, symbol: str) -> RegisterDocument | None:
-    """The document with this symbol, if the symbol is well formed and in use."""
-    if not symbols.is_symbol(symbol):
+    """The document with this symbol, if the symbol is well formed and in use.
+
+    A symbol ending in a language code (possible only from before that was refused) is never looked
+    up this way: that path names a file of another document (symbols.ends_in_language).
+    """
+    if not symbols.is_symbol(symbol) or symbols.ends_in_language(symbol):
         return None
     return session.scalar(select(RegisterDocument).where(RegisterDocument.symbol == symbol))
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from comms.documents.models import RegisterDocument, SymbolCounter
+from comms.meetings.languages import ISO_639_1
 
 MAX_SYMBOL = 120
 # Parts separated by single slashes; letters, digits, dots and hyphens; no part of dots only.
@@ -45,6 +46,27 @@ def check_symbol(symbol: str) -> str:
     return symbol
 
 
+def check_new_symbol(symbol: str) -> str:
+    """A symbol a new document may take: well formed and not ending in a language code (422 otherwise)."""
+    symbol = check_symbol(symbol)
+    if ends_in_language(symbol):
+        last = symbol.rsplit("/", 1)[-1]
+        raise SymbolError(f"a symbol may not end in a language code ({last}): /documents/{symbol} would be "
+                          f"the {last.lower()} file of {symbol.rsplit('/', 1)[0]}")
+    return symbol
+
+
+def ends_in_language(symbol: str) -> bool:
+    """True when the symbol's last part (after a slash) is an ISO 639-1 code, in any case.
+
+    ``/documents/{symbol}/{language}`` is a document's file, so a symbol such as PROBE/2/fr would
+    name the French file of PROBE/2: such symbols are refused, and the pages address the few that
+    may predate the rule by id (docs/register.md).
+    """
+    head, slash, last = (symbol or "").rpartition("/")
+    return bool(slash and head) and last.lower() in ISO_639_1
+
+
 def is_symbol(text: str) -> bool:
     """True when ``text`` is a well-formed symbol (for URLs: anything else is 404)."""
     try:
@@ -68,8 +90,9 @@ def series_for(prefix: str, kind: str) -> str:
 
 
 def symbol_taken(session: Session, symbol: str) -> bool:
-    """True when a document already has this symbol."""
-    return session.scalar(select(RegisterDocument.id).where(RegisterDocument.symbol == symbol)) is not None
+    """True when a document already has this symbol, in any case (symbols are unique case-insensitively)."""
+    return session.scalar(select(RegisterDocument.id)
+                          .where(func.upper(RegisterDocument.symbol) == symbol.upper()).limit(1)) is not None
 
 
 def _bump(session: Session, series: str) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from comms import features
-from comms.web import access, api, errors, i18n, input_guard, security, site_chrome
+from comms.web import access, api, errors, i18n, idempotency, input_guard, security, site_chrome
 from comms.web.accounts import login
 from comms.web.context import init_db_session
 
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     access.init_app(app)
     login.init_app(app)
     errors.init_app(app)
+    idempotency.init_app(app)
     input_guard.init_app(app)
     api.init_app(app)
     for package in features.web_packages():

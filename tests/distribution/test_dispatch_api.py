@@ -14,7 +14,7 @@ from comms.distribution.models import Dispatch, Send
 
 from support.dispatching import make_document, make_meeting, make_world
 from support.send_pages import config  # noqa: F401 (fixture: mail to the real SMTP server)
-from support.web import bearer, csrf_from
+from support.web import bearer, csrf_from, nonce_from
 
 
 @pytest.fixture
@@ -110,8 +110,8 @@ def test_the_staff_pages_compose_send_and_report(client, auth_actions, runtime, 
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'data-audience-count="states_parties"' in html and "Provisional agenda" in html
     assert client.head(f"/staff/meetings/{world['meeting']}/dispatches").status_code == 200
-    form = {"csrf_token": csrf_from(html), "subject": "Agenda", "body_markdown": "Dear colleagues,",
-            "audience": "states_parties", "document_ids": [str(document_id)]}
+    form = {"csrf_token": csrf_from(html), "form_nonce": nonce_from(html), "subject": "Agenda",
+            "body_markdown": "Dear colleagues,", "audience": "states_parties", "document_ids": [str(document_id)]}
     # Without the CSRF token: refused, nothing written.
     assert client.post(f"/staff/meetings/{world['meeting']}/dispatches",
                        data={**form, "csrf_token": ""}).status_code == 400

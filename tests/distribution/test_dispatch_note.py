@@ -21,7 +21,7 @@ from comms.meetings.service import Meeting, SideEvent
 from support.dispatching import PREFIX, STAFF, make_document, make_meeting, make_world
 from support.send_pages import config  # noqa: F401 (fixture: mail to the real SMTP server)
 from support.sending import received_by, rt  # noqa: F401 (fixture)
-from support.web import csrf_from
+from support.web import csrf_from, nonce_from
 
 
 def test_the_draft_is_filled_in_from_the_meeting(rt):
@@ -97,8 +97,8 @@ def test_the_officer_edits_issues_and_dispatches_the_note_from_its_page(client, 
     page = client.get(f"/staff/meetings/{meeting_id}/information-note")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and f"/meetings/{meeting_id}/register" in html
-    form = {"csrf_token": csrf_from(html), "body_markdown": "# Information note\n\nEdited by the officer.",
-            "audience": "nobody"}
+    form = {"csrf_token": csrf_from(html), "form_nonce": nonce_from(html),
+            "body_markdown": "# Information note\n\nEdited by the officer.", "audience": "nobody"}
     assert client.post(f"/staff/meetings/{meeting_id}/information-note", data=form).status_code == 422
     response = client.post(f"/staff/meetings/{meeting_id}/information-note", data={**form, "audience": "all"})
     assert response.status_code == 303

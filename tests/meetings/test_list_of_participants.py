@@ -100,3 +100,15 @@ def test_an_empty_list_and_a_meeting_without_prefix(client, runtime, officer):
     assert response.status_code == 422 and "symbol_prefix" in response.get_json()["error"]["fields"]
     assert client.get(f"/meetings/{bare['id']}/list-of-participants").status_code == 404
     assert client.post("/api/v1/meetings/4242/list-of-participants", headers=bearer(officer)).status_code == 404
+
+
+def test_the_issued_list_gives_its_dates_as_the_documents_api_does(client, officer, meeting):
+    """Probe F12: POST (and GET) .../list-of-participants answered issued_on as an HTTP date
+    ("Mon, 07 Dec 2026 00:00:00 GMT"); it is YYYY-MM-DD, the register document's own value."""
+    issued = issue(client, officer, meeting["id"])
+    document = client.get(f"/api/v1/documents/{issued['id']}", headers=bearer(officer)).get_json()
+    assert issued["issued_on"] == document["issued_on"] and len(issued["issued_on"]) == 10
+    assert issued["issued_on"][4] == "-" and issued["issued_on"][7] == "-"
+    assert issued["participant_count"] == 0 and issued["html_url"].endswith("/list-of-participants")
+    latest = client.get(f"/api/v1/meetings/{meeting['id']}/list-of-participants", headers=bearer(officer)).get_json()
+    assert latest["issued_on"] == document["issued_on"]

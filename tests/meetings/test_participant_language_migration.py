@@ -54,7 +54,7 @@ def test_0022_down_and_up_keeps_the_participants(db):
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM meetings")).scalar() == 1
 
-    migrate.upgrade(db.engine)
+    migrate.upgrade(db.engine, "0022")
     assert migrate.current_revision(db.engine) == "0022"
     assert rows(db) == before
     with db.transaction() as session:

@@ -62,3 +62,13 @@ def auth_actions(client, users) -> AuthActions:
 def bearer(token: str) -> dict:
     """The Authorization header for an API token."""
     return {"Authorization": f"Bearer {token}"}
+
+
+NONCE_RE = re.compile(r'name="form_nonce" value="([^"]+)"')
+
+
+def nonce_from(html: str) -> str:
+    """The one-time nonce of a page's form (comms/web/idempotency.py)."""
+    match = NONCE_RE.search(html)
+    assert match, "page has no form nonce"
+    return match.group(1)

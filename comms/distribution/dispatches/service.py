@@ -75,6 +75,17 @@ def check_documents(session: Session, values) -> list[RegisterDocument]:
     return found
 
 
+def check_limited_audience(documents: list[RegisterDocument], list_ids: list[int]) -> None:
+    """Limited documents go only to delegations' focal points, never to contact lists (journalists):
+    SendError 422 on ``document_ids`` when both are asked for (docs/design/security.md item 36)."""
+    limited = [d for d in documents if d.distribution == "limited"]
+    if limited and list_ids:
+        names = ", ".join(d.symbol or d.title() for d in limited[:5])
+        raise SendError(f"{names} {'is' if len(limited) == 1 else 'are'} limited: limited documents go only to "
+                        "delegations' focal points, so send them without lists", 422,
+                        {"document_ids": "limited: only to delegations"})
+
+
 def create_dispatch(session: Session, meeting: Meeting, data: dict, *, actor: Actor, mail_from: str) -> Dispatch:
     """Check the input, resolve the recipients (treaty status as of today) and plan the dispatch's send.
 
@@ -89,6 +100,7 @@ def create_dispatch(session: Session, meeting: Meeting, data: dict, *, actor: Ac
     chosen_lists = audience.list_ids(session, data.get("list_ids"))
     if delegations in (None, "", []) and not chosen_lists:
         raise SendError("choose the delegations or at least one list", 422, {"delegations": "empty"})
+    check_limited_audience(documents, chosen_lists)
     dispatch = Dispatch(meeting_id=meeting.id, subject=subject, body_markdown=body,
                         document_ids=[d.id for d in documents],
                         delegations=delegations if isinstance(delegations, str) else chosen_delegations,

@@ -12,10 +12,16 @@ from comms.platform import jobs
 from comms.web.access import current_actor, token_required
 from comms.web.api.schemas import MAX_ID, ErrorSchema, db_id
 from comms.web.context import db, runtime
+from comms.web import idempotency
 from comms.web.errors import api_abort
+from storage.idempotency import Replay, complete
 
 blp = Blueprint("api_dispatches", __name__, url_prefix="/api/v1", description="Dispatches to delegations")
 SECURITY = [{"bearerAuth": []}]
+IDEMPOTENCY_KEY = {"in": "header", "name": idempotency.HEADER, "required": False,
+                   "description": "a key of the client's choosing (a UUID): a retry with the same key and body "
+                                  "gets the first answer and sends nothing more; another body with it is a 422",
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"}}
 
 
 class DispatchRequestSchema(ma.Schema):
@@ -54,26 +60,37 @@ def _refuse(exc: SendError):
 
 @blp.route("/meetings/<int:meeting_id>/dispatches", methods=["POST"])
 @token_required("officer")
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_KEY])
 @blp.arguments(DispatchRequestSchema)
 @blp.response(202, DispatchCreatedSchema)
 @blp.alt_response(401, schema=ErrorSchema, description="no valid API token")
 @blp.alt_response(403, schema=ErrorSchema, description="only media officers send dispatches")
 @blp.alt_response(404, schema=ErrorSchema, description="no such meeting")
 @blp.alt_response(422, schema=ErrorSchema, description="no audience, an unknown delegation, list or document, "
-                  "a document not issued, a subject that is not one line, a body over the limits")
+                  "a document not issued, a limited document with lists, a subject that is not one line, a body "
+                  "over the limits, an Idempotency-Key already used for another request")
 def create_dispatch(data: dict, meeting_id: int):
-    """Email a message and register documents to the focal points of delegations and to lists, each once."""
+    """Email a message and register documents to the focal points of delegations and to lists, each once.
+
+    With an ``Idempotency-Key`` header, the same key and body answer the first answer again (202, header
+    ``Idempotent-Replayed: true``) and send nothing more; the same key with another body is a 422.
+    """
     session = db()
     meeting = session.get(Meeting, meeting_id) if meeting_id <= MAX_ID else None
     if meeting is None:
         api_abort(404, "not_found", f"no meeting {meeting_id}")
+    # A retry with the same Idempotency-Key gets the first answer; nobody is mailed twice.
+    claimed = idempotency.api_claim(session, data)
+    if isinstance(claimed, Replay):
+        return idempotency.replayed(claimed)
     try:
         dispatch = dispatches.create_dispatch(session, meeting, data, actor=current_actor(),
                                               mail_from=runtime().config.mail_from)
         state = dispatches.dispatch_progress(session, dispatch)
     except SendError as exc:
         _refuse(exc)
+    if claimed is not None:
+        complete(session, claimed, status_code=202, body=state)
     session.commit()
     jobs.enqueue(runtime(), "sends.run", state["send_id"])
     return state

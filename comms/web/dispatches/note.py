@@ -12,7 +12,8 @@ from comms.distribution.models import SendError
 from comms.platform import jobs
 from comms.web.access import current_actor, roles_required
 from comms.web.context import db, runtime
-from comms.web.dispatches.pages import MAX_FIELD, WRITERS, load_meeting
+from comms.web.dispatches.pages import MAX_FIELD, WRITERS, claim_nonce, load_meeting
+from storage.idempotency import Replay, complete
 
 bp = Blueprint("dispatch_note", __name__, url_prefix="/staff")
 
@@ -40,6 +41,10 @@ def issue(meeting_id: int):
     meeting, session, config = load_meeting(meeting_id), db(), runtime().config
     text, choice = request.form.get("body_markdown", ""), request.form.get("audience", "")
     try:
+        # A second post of the form's nonce goes to the dispatch of the note the first one issued: one INF.
+        claimed = claim_nonce(session, "information_note")
+        if isinstance(claimed, Replay):
+            return redirect(claimed.location, 303)
         if len(text) > MAX_FIELD:
             raise SendError("the note is too long", 422, {"body_markdown": "too long"})
         if choice not in audience.GROUPS:
@@ -48,6 +53,7 @@ def issue(meeting_id: int):
             session, meeting, text, delegations=choice, list_ids=[], actor=current_actor(),
             storage_path=config.documents_path, max_bytes=config.max_upload_bytes, mail_from=config.mail_from)
         state = dispatches.dispatch_progress(session, dispatch)
+        complete(session, claimed, status_code=303, location=url_for("dispatches_ui.show", dispatch_id=dispatch.id))
     except SendError as exc:
         session.rollback()
         flash(exc.message[:1].upper() + exc.message[1:], "error")

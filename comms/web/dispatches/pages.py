@@ -21,8 +21,10 @@ from comms.meetings.service import Meeting
 from comms.platform import jobs
 from comms.web.access import current_actor, roles_required
 from comms.web.api.schemas import MAX_ID
+from comms.web import idempotency
 from comms.web.context import db, runtime
 from contacts.lists import all_lists, list_sizes
+from storage.idempotency import Replay, complete
 
 bp = Blueprint("dispatches_ui", __name__, url_prefix="/staff")
 READERS = ("officer", "approver", "viewer")
@@ -76,6 +78,16 @@ def form_data() -> dict:
             "document_ids": _ids("document_ids"), "delegations": delegations, "list_ids": _ids("list_ids")}
 
 
+def claim_nonce(session, endpoint: str):
+    """The form's one-time nonce claimed (storage.idempotency), or the first post's answer; a form without a
+    nonce (a page from before it had one) is refused with a fresh form to send again."""
+    claimed = idempotency.form_claim(session, endpoint)
+    if claimed is None:
+        raise SendError("the form was out of date: check it and send it again", 422,
+                        {idempotency.NONCE_FIELD: "missing"})
+    return claimed
+
+
 @bp.route("/meetings/<int:meeting_id>/dispatches")
 @roles_required(*READERS)
 def compose(meeting_id: int):
@@ -89,10 +101,15 @@ def send(meeting_id: int):
     """Plan the dispatch (the ledger decides who gets it), queue it, and show its progress."""
     meeting, session = load_meeting(meeting_id), db()
     try:
+        # The form's one-time nonce: a double click or a resubmit goes to the dispatch the first post made.
+        claimed = claim_nonce(session, "dispatch")
+        if isinstance(claimed, Replay):
+            return redirect(claimed.location, 303)
         data = form_data()
         dispatch = dispatches.create_dispatch(session, meeting, data, actor=current_actor(),
                                               mail_from=runtime().config.mail_from)
         state = dispatches.dispatch_progress(session, dispatch)
+        complete(session, claimed, status_code=303, location=url_for("dispatches_ui.show", dispatch_id=dispatch.id))
     except SendError as exc:
         session.rollback()
         flash(exc.message[:1].upper() + exc.message[1:], "error")

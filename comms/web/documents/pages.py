@@ -8,6 +8,8 @@ import re
 
 from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select
+from sqlalchemy.orm import selectinload
 from stream_zip import ZIP_64, stream_zip
 
 from comms.meetings.service import Meeting
@@ -16,6 +18,7 @@ from comms.documents import service
 from comms.documents import symbols
 from comms.documents import workflow
 from comms.documents.models import KINDS, RegisterDocument, RegisterFile
+from comms.meetings.languages import ISO_639_1
 from comms.web.api.schemas import MAX_ID
 from comms.web.context import db, runtime
 from storage import fulltext
@@ -29,14 +32,22 @@ KIND_LABELS = {"provisional_agenda": _l("Provisional agenda"), "agenda": _l("Age
 YEAR = 365 * 24 * 3600
 BY_ID = re.compile(r"~([0-9]{1,9})")
 CHUNK = 64 * 1024
+# Documents whose file rows are read at once while a meeting's zip streams.
+ZIP_BATCH = 100
+
+
+def _by_id_only(document: RegisterDocument) -> bool:
+    # No symbol (a statement), or one from before symbols ending in a language code were refused:
+    # /documents/X/fr is always the French file of X, so such a document's page is /documents/~id.
+    return not document.symbol or symbols.ends_in_language(document.symbol)
 
 
 def _public_document(path: str) -> RegisterDocument | None:
-    """The public document at ``path``: a symbol, or ``~id`` for one without a symbol."""
+    """The public document at ``path``: a symbol, or ``~id`` for one without a usable symbol."""
     by_id = BY_ID.fullmatch(path)
     if by_id:
         found = db().get(RegisterDocument, int(by_id.group(1)))
-        found = found if found is not None and not found.symbol else None
+        found = found if found is not None and _by_id_only(found) else None
     else:
         found = service.find_by_symbol(db(), path)
     return found if found is not None and found.public else None
@@ -54,7 +65,7 @@ def kind_label(kind: str) -> str:
 
 def public_path(document: RegisterDocument) -> str:
     """The document's path under /documents/."""
-    return document.symbol or f"~{document.id}"
+    return f"~{document.id}" if _by_id_only(document) else document.symbol
 
 
 def download_name(document: RegisterDocument, record: RegisterFile) -> str:
@@ -93,8 +104,10 @@ def document(path: str):
                                files=service.sorted_files(found), public_path=public_path,
                                replaced_by=workflow.superseded_by(db(), found, issued_only=True),
                                download_name=download_name)
+    # Not a document's page: the last part names a language file (never a symbol's last part, which
+    # may not be a language code: comms.documents.symbols.check_new_symbol).
     head, _, language = path.rpartition("/")
-    found = _public_document(head) if re.fullmatch(r"[a-z]{2,3}", language) else None
+    found = _public_document(head) if language in ISO_639_1 else None
     record = found.file(language) if found is not None else None
     if record is None:
         abort(404)
@@ -121,34 +134,51 @@ def _meeting(meeting_id: int) -> Meeting:
     return found
 
 
-def _public_of(meeting: Meeting) -> list[RegisterDocument]:
-    found, _total = search.find(db(), search.Filters(meeting_id=meeting.id, public_only=True), limit=50)
-    every = [f.document for f in found]
-    return sorted(every, key=lambda d: (KINDS.index(d.kind), d.symbol or "", d.id))
+def _public_query(meeting: Meeting):
+    """Every public document of the meeting, by kind (in KINDS order), then symbol."""
+    by_kind = case({kind: number for number, kind in enumerate(KINDS)}, value=RegisterDocument.kind, else_=len(KINDS))
+    return (select(RegisterDocument)
+            .where(RegisterDocument.meeting_id == meeting.id, *search.public_conditions())
+            .order_by(by_kind, RegisterDocument.symbol, RegisterDocument.id))
 
 
 @bp.route("/meetings/<int:meeting_id>/documents")
 def meeting_documents(meeting_id: int):
-    """A meeting's public documents, grouped by kind."""
+    """Every public document of a meeting, grouped by kind, with their count."""
     meeting = _meeting(meeting_id)
     groups: dict[str, list[RegisterDocument]] = {}
-    for item in _public_of(meeting):
+    found = db().scalars(_public_query(meeting).options(selectinload(RegisterDocument.files)))
+    for item in found:
         groups.setdefault(item.kind, []).append(item)
     return render_template("documents/meeting.html", meeting=meeting, groups=groups, public_path=public_path,
+                           total=sum(len(items) for items in groups.values()),
                            download_name=download_name, sorted_files=service.sorted_files)
+
+
+def _zip_members(meeting: Meeting):
+    """(name, stored path, time) of every public file of the meeting, read a batch of documents at a time
+    in a session of its own (the zip streams after the view has returned)."""
+    folder = runtime().config.documents_path
+    query = _public_query(meeting).options(selectinload(RegisterDocument.files))
+    offset = 0
+    while True:
+        with runtime().db.session(read_mostly=True) as session:
+            batch = list(session.scalars(query.limit(ZIP_BATCH).offset(offset)))
+            members = [(download_name(item, record), service.file_path(folder, record), record.uploaded_at)
+                       for item in batch for record in service.sorted_files(item)]
+        for member in members:
+            if member[1].exists():
+                yield member
+        if len(batch) < ZIP_BATCH:
+            return
+        offset += ZIP_BATCH
 
 
 @bp.route("/meetings/<int:meeting_id>/documents.zip")
 def meeting_zip(meeting_id: int):
     """Every public file of a meeting in one zip, streamed as it is read (never built in memory)."""
     meeting = _meeting(meeting_id)
-    folder = runtime().config.documents_path
-    members = []
-    for item in _public_of(meeting):
-        for record in service.sorted_files(item):
-            stored = service.file_path(folder, record)
-            if stored.exists():
-                members.append((download_name(item, record), stored, record.uploaded_at))
+    members = _zip_members(meeting)
 
     def chunks(stored):
         with open(stored, "rb") as handle:

@@ -233,5 +233,10 @@ def download(document_id: int, language: str):
     stored = service.file_path(runtime().config.documents_path, record)
     if not stored.exists():
         abort(404)
-    return send_file(stored, mimetype=record.content_type, as_attachment=True, download_name=record.filename,
-                     etag=record.sha256, conditional=True, max_age=0)
+    response = send_file(stored, mimetype=record.content_type, as_attachment=True, download_name=record.filename,
+                         etag=record.sha256, conditional=True, max_age=0)
+    if not found.public:
+        # A limited or not yet issued file: no cache, shared or the browser's, may keep a copy
+        # (as for non-public release files; docs/design/security.md item 36).
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

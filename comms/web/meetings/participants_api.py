@@ -17,6 +17,7 @@ from comms.web.access import current_actor, token_required
 from comms.web.api.schemas import ErrorSchema, PaginationSchema, db_id
 from comms.web.context import db, runtime
 from comms.web.documents.api import register_errors, staff_file_url
+from comms.web.documents.schemas import DocumentOutSchema
 from comms.web.errors import api_abort, domain_errors
 
 blp = Blueprint("api_participants", __name__, url_prefix="/api/v1", description="Participants of meetings")
@@ -50,6 +51,15 @@ class ParticipantSchema(ParticipantInSchema):
     listed_in = ma.fields.String(allow_none=True)
     anonymised = ma.fields.Boolean()
     requested_at = ma.fields.String()
+
+
+class ParticipantListSchema(DocumentOutSchema):
+    """The issued list of participants: its register document (dates as YYYY-MM-DD, as the documents API
+    gives them), the HTML version's address and how many people it names."""
+
+    html_url = ma.fields.String()
+    participant_count = ma.fields.Integer()
+    participant_list_id = ma.fields.Integer()
 
 
 class ParticipantPageSchema(ma.Schema):
@@ -147,7 +157,7 @@ def list_answer(issued: participant_list.ParticipantList) -> dict:
 @blp.route("/meetings/<int:meeting_id>/list-of-participants", methods=["POST"])
 @token_required(*WRITERS)
 @blp.doc(security=SECURITY)
-@blp.response(201)
+@blp.response(201, ParticipantListSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 @blp.alt_response(422, schema=ErrorSchema, description="the meeting has no symbol prefix")
 def issue_list(meeting_id: int):
@@ -162,7 +172,7 @@ def issue_list(meeting_id: int):
 @blp.route("/meetings/<int:meeting_id>/list-of-participants", methods=["GET"])
 @token_required(*READERS)
 @blp.doc(security=SECURITY)
-@blp.response(200)
+@blp.response(200, ParticipantListSchema)
 @blp.alt_response(404, schema=ErrorSchema)
 def latest_list(meeting_id: int):
     """The latest issued list of participants of the meeting."""

@@ -85,7 +85,7 @@ class RegisterDocument(Base):
 
 
 # Symbols are unique whatever their case (aplc/msp.22/2026/1 is APLC/MSP.22/2026/1): symbols are ASCII, so
-# upper() folds them alike on SQLite and PostgreSQL. Migration 0024.
+# upper() folds them alike on SQLite and PostgreSQL. Migration 0023.
 Index("uq_register_documents_symbol_upper", func.upper(RegisterDocument.symbol), unique=True)
 
 

@@ -1,6 +1,6 @@
 """request_keys (idempotency keys and form nonces); register symbols unique whatever their case
 
-Revision ID: 0024
+Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-07 10:00:00.000000
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import storage.db
 
 
-revision = '0024'
+revision = '0023'
 down_revision = '0022'
 branch_labels = None
 depends_on = None

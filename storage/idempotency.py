@@ -19,15 +19,19 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, Integer, String, UniqueConstraint, select
+from sqlalchemy import JSON, Integer, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.db import Base, UTCDateTime, utcnow
 
-__all__ = ["MAX_KEY", "Claimed", "KeyReused", "Replay", "RequestKey", "claim", "complete", "fingerprint"]
+__all__ = ["KEEP_FOR", "MAX_KEY", "Claimed", "KeyReused", "Replay", "RequestKey", "claim", "complete",
+           "fingerprint", "prune"]
 
 MAX_KEY = 200
+# Retries come within minutes and a second click within seconds: a week covers any client's retry
+# policy, and then the row has done its job.
+KEEP_FOR = dt.timedelta(days=7)
 
 
 class RequestKey(Base):
@@ -108,3 +112,8 @@ def complete(session: Session, claimed: Claimed, *, status_code: int, body: dict
     """Store the answer the claimed key gets from now on; it commits with the work."""
     claimed.row.status_code, claimed.row.body, claimed.row.location = status_code, body, location[:500]
     session.flush()
+
+
+def prune(session: Session, now: dt.datetime) -> int:
+    """Forget keys older than KEEP_FOR (their requests are long settled); returns how many went."""
+    return session.execute(delete(RequestKey).where(RequestKey.created_at < now - KEEP_FOR)).rowcount or 0

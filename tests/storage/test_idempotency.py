@@ -1,12 +1,14 @@
 """storage.idempotency: a key is claimed once, under concurrency too, and answers its first answer."""
 
+import datetime as dt
 import threading
 import time
 
 import pytest
 
+from comms.platform import jobs
 from storage import idempotency
-from storage.db import Database
+from storage.db import Database, utcnow
 
 
 def test_a_claimed_key_replays_its_answer_and_refuses_another_request(db_url):
@@ -59,3 +61,21 @@ def test_racing_claims_do_the_work_once(db_url):
     assert len(outcomes) == 8 and len(worked) == 1
     assert {location for _kind, location in outcomes} == set(worked)
     db.dispose()
+
+
+
+def test_keys_are_forgotten_after_a_week_by_the_scheduler(runtime):
+    """The request_keys table does not grow for ever: a scheduler pass (request_keys.prune) drops keys
+    older than KEEP_FOR and keeps the recent ones, which still answer retries."""
+    now = utcnow()
+    with runtime.db.transaction() as session:
+        for key, age in (("old", idempotency.KEEP_FOR + dt.timedelta(hours=1)), ("recent", dt.timedelta(days=1))):
+            claimed = idempotency.claim(session, "api:1", key, None)
+            claimed.row.created_at = now - age
+            idempotency.complete(session, claimed, status_code=202, body={"key": key})
+    jobs.load_job_modules()
+    report = jobs.run_due(runtime, now=now)
+    assert report.periodic["request_keys.prune"] == 1
+    with runtime.db.transaction() as session:
+        assert isinstance(idempotency.claim(session, "api:1", "old", None), idempotency.Claimed)
+        assert idempotency.claim(session, "api:1", "recent", None) == idempotency.Replay(202, {"key": "recent"}, "")

@@ -89,7 +89,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("documents", models=("comms.documents.models", "comms.documents.participant_list"),
             demo=("comms.documents.demo:seed",),
             web=("comms.web.documents",), commands=("comms.commands.documents",)),
-    Feature("programme", models=("comms.meetings.programme.models",), jobs=("comms.meetings.programme.invitations",),
+    Feature("programme", models=("comms.meetings.programme.models",),
+            jobs=("comms.meetings.programme.invitations", "comms.meetings.programme.public_files"),
             demo=("comms.meetings.programme.demo:seed",), web=("comms.web.meetings.programme",)),
     Feature("ops", commands=("comms.commands.backup",)),
 )

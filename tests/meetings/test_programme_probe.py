@@ -68,6 +68,11 @@ def cached(runtime, suffix):
     return sorted((runtime.config.instance_path / "cache" / "programme").glob(f"programme-*{suffix}"))
 
 
+def languages(paths) -> list[str]:
+    """The languages of cached files (programme-{meeting}-{language}-{key}.pdf)."""
+    return sorted(path.name.split("-")[2] for path in paths)
+
+
 # --- F1: built once per publication and language ------------------------------------------------
 
 
@@ -76,10 +81,14 @@ def test_the_pdf_is_built_once_and_conditional_requests_and_head_never_build_it(
     publish(client, officer, president, meeting, [plenary(f"Session {i}", f"{9 + i:02d}:00", f"{9 + i:02d}:45", f"Room {i}")
                                                   for i in range(4)])
     url = f"/meetings/{meeting}/programme.pdf"
-    first = client.get(url)
-    assert first.status_code == 200 and first.data.startswith(b"%PDF")
-    [path] = cached(runtime, ".pdf")
+    # Publishing queued programme.prebuild: the PDF in every language is built before anyone asks.
+    runtime.queue.join()
+    assert languages(cached(runtime, ".pdf")) == ["en", "es", "fr"]
+    [path] = [p for p in cached(runtime, ".pdf") if p.name.split("-")[2] == "en"]
     built = path.stat()
+    first = client.get(url)
+    assert first.status_code == 200 and first.data.startswith(b"%PDF") and first.data == path.read_bytes()
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == (built.st_mtime_ns, built.st_ino)  # served, not built
     etag = first.headers["ETag"]
 
     second = client.get(url)
@@ -95,13 +104,14 @@ def test_the_pdf_is_built_once_and_conditional_requests_and_head_never_build_it(
     assert client.get(url).data == first.data and path.exists()  # the same bytes, built again once
 
     french = client.get(f"{url}?lang=fr")
-    assert french.headers["ETag"] != etag and len(cached(runtime, ".pdf")) == 2
+    assert french.headers["ETag"] != etag and len(cached(runtime, ".pdf")) == 3
 
-    # A new publication names a new file; the old one of that language is dropped.
+    # A new publication names new files (built ahead again); the old one of each language is dropped.
     publish(client, officer, president, meeting, [plenary("Opening", "10:00", "11:00")])
+    runtime.queue.join()
+    assert not path.exists() and languages(cached(runtime, ".pdf")) == ["en", "es", "fr"]
     again = client.get(url)
     assert again.headers["ETag"] != etag and again.data != first.data
-    assert not path.exists() and len(cached(runtime, ".pdf")) == 2
 
 
 def test_the_programme_ics_is_built_once_and_answers_304_without_building(client, runtime, officer, president,

@@ -10,6 +10,7 @@ from comms.meetings.service import Meeting
 from comms.rendering import emails
 from comms.web.access import api_user, current_actor, token_required
 from comms.web.api.schemas import ErrorSchema
+from comms.platform import jobs
 from comms.web.context import absolute_url, db, runtime
 from comms.web.decision_mail import tell_press_office
 from comms.web.errors import api_abort, domain_errors
@@ -163,6 +164,8 @@ def publish_programme(meeting_id: int):
     with domain_errors():
         changes = signoff.publish(db(), programme, api_user())
         db().commit()
+    # The PDF in every language, built before the first reader asks for it (it takes seconds).
+    jobs.enqueue(runtime(), "programme.prebuild", meeting.id)
     return {**signoff.programme_to_dict(programme, meeting), "changes": len(changes)}
 
 

@@ -18,6 +18,7 @@ from comms.meetings.programme.sessions import (ProgrammeError, local_moment_text
                                                side_event_sessions)
 from comms.rendering import emails
 from comms.web.access import current_actor, roles_required
+from comms.platform import jobs
 from comms.web.context import absolute_url, db, runtime
 from comms.web.meetings.programme.api import approval_messages
 from comms.web.meetings.programme.views import Shown
@@ -249,6 +250,8 @@ def publish(meeting_id: int):
     except ERRORS as exc:
         return render_programme(get_meeting(meeting_id), status=failed(exc))
     db().commit()
+    # The PDF in every language, built before the first reader asks for it (it takes seconds).
+    jobs.enqueue(runtime(), "programme.prebuild", meeting.id)
     flash(f"Published version {programme.version} ({len(changes)} sessions changed).", "success")
     return redirect(url_for("programme_ui.programme_page", meeting_id=meeting.id), 303)
 

@@ -15,15 +15,14 @@ from typing import Callable
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.http import is_resource_modified
 
-from comms.meetings.programme import agenda, file_cache, signoff
+from comms.meetings.programme import agenda, file_cache, public_files, signoff
 from comms.meetings.programme.models import TRACKS
-from comms.meetings.programme.printing import programme_pdf
 from comms.meetings.programme.sessions import public_symbols
 from comms.meetings.service import Meeting
 from comms.web.context import absolute_url, db, runtime
 from comms.web.i18n import LOCALES, current_language
-from comms.web.meetings.programme.views import (by_day_and_track, calendar_entries, calendar_entry, organizer,
-                                                public_sessions)
+from comms.meetings.programme.public_files import public_sessions
+from comms.web.meetings.programme.views import by_day_and_track, calendar_entries, calendar_entry, organizer
 from feeds.ics import build_calendar
 from storage.db import utcnow
 
@@ -44,7 +43,7 @@ def _language() -> str:
 
 
 def _cache_folder() -> Path:
-    return runtime().config.instance_path / "cache" / "programme"
+    return public_files.cache_folder(runtime().config.instance_path)
 
 
 def _kept_file(key: str, path: Path, build: Callable[[], bytes], mimetype: str, filename: str,
@@ -144,13 +143,9 @@ def programme_file(meeting_id: int):
     meeting = _meeting(meeting_id)
     programme = signoff.find_programme(db(), meeting)
     language = _language()
-    created = programme.published_at if programme and programme.published_at else EPOCH
-    key = file_cache.file_key("pdf", meeting, programme, language)
-
-    def build() -> bytes:
-        return programme_pdf(meeting, public_sessions(db(), programme, meeting),
-                             programme.published_version if programme else None, language, created=created)
-
-    return _kept_file(key, file_cache.cache_path(_cache_folder(), "pdf", meeting, language, key), build,
+    key = public_files.pdf_key(meeting, programme, language)
+    # Usually built already: publishing queues programme.prebuild for every language.
+    return _kept_file(key, public_files.pdf_path(_cache_folder(), meeting, language, key),
+                      public_files.pdf_builder(db(), meeting, programme, language),
                       "application/pdf", f"programme-{meeting.id}-{language}.pdf")
 

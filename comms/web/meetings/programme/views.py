@@ -12,7 +12,8 @@ from flask import request
 
 from comms.meetings.programme import signoff
 from comms.meetings.programme.models import TRACKS, Programme
-from comms.meetings.programme.sessions import moment_of, session_title, side_event_sessions, without_private_documents
+from comms.meetings.programme.public_files import public_sessions
+from comms.meetings.programme.sessions import moment_of, session_title, without_private_documents
 from comms.meetings.service import Meeting
 from comms.web.context import absolute_url, runtime
 from feeds.ics import CalendarEntry
@@ -28,14 +29,6 @@ class Shown:
     starts: dt.datetime
     ends: dt.datetime
     state: str = ""  # now | next | ''
-
-
-def public_sessions(session, programme: Programme | None, meeting: Meeting) -> list[dict]:
-    """The published sessions and the public side events, by start time, citing only the documents the
-    public may see (a limited or not yet issued document stays on the staff pages)."""
-    merged = without_private_documents(session, meeting, signoff.published_sessions(programme)) \
-        + side_event_sessions(meeting)
-    return sorted(merged, key=lambda s: (s["starts_at"], str(s["id"])))
 
 
 def by_day_and_track(meeting: Meeting, sessions: list[dict], language: str, now: dt.datetime

@@ -19,13 +19,23 @@ from comms.web.access import current_actor
 from comms.web.errors import api_abort
 from storage import idempotency
 
-__all__ = ["HEADER", "NONCE_FIELD", "api_claim", "form_claim", "form_nonce", "init_app", "replayed"]
+__all__ = ["HEADER", "NONCE_FIELD", "api_claim", "form_claim", "form_nonce", "init_app", "openapi_parameter",
+           "replayed"]
 
 HEADER = "Idempotency-Key"
 NONCE_FIELD = "form_nonce"
 REPLAYED_HEADER = "Idempotent-Replayed"
 # Printable ASCII without spaces: a UUID, a ULID or any client's own token fits.
 _KEY = re.compile(rf"[\x21-\x7e]{{1,{idempotency.MAX_KEY}}}")
+
+
+def openapi_parameter(effect: str) -> dict:
+    """The OpenAPI description of the optional ``Idempotency-Key`` header of a POST; ``effect`` says
+    what a retry with the same key and body does not do again ("sends nothing more")."""
+    return {"in": "header", "name": HEADER, "required": False,
+            "description": f"a key of the client's choosing (a UUID): a retry with the same key and body gets the "
+                           f"first answer and {effect}; another body with it is a 422",
+            "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY, "pattern": "^[!-~]+$"}}
 
 
 def form_nonce() -> str:

@@ -112,3 +112,24 @@ def test_the_issued_list_gives_its_dates_as_the_documents_api_does(client, offic
     assert issued["participant_count"] == 0 and issued["html_url"].endswith("/list-of-participants")
     latest = client.get(f"/api/v1/meetings/{meeting['id']}/list-of-participants", headers=bearer(officer)).get_json()
     assert latest["issued_on"] == document["issued_on"]
+
+
+def test_a_retry_with_the_same_idempotency_key_issues_nothing_more(client, runtime, officer, meeting):
+    """An issued document is kept for good: a client retrying the issue with its Idempotency-Key gets the
+    first answer again (INF.1) instead of a Rev.1; a new key issues the revision; a bad key is a 422."""
+    m = meeting["id"]
+    add(client, officer, m, delegation_id=delegation_id(runtime, "CL"), name="Bruno Head", role="head",
+        status="approved")
+    url = f"/api/v1/meetings/{m}/list-of-participants"
+    headers = {**bearer(officer), "Idempotency-Key": "lop-7c1e"}
+    first = client.post(url, headers=headers)
+    again = client.post(url, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
+    assert again.get_json() == first.get_json() and first.get_json()["symbol"] == f"{PREFIX}/INF.1"
+    latest = client.get(url, headers=bearer(officer)).get_json()
+    assert latest["symbol"] == f"{PREFIX}/INF.1"  # no revision was issued by the retry
+    revised = client.post(url, headers={**bearer(officer), "Idempotency-Key": "lop-8d2f"})
+    assert revised.status_code == 201 and revised.get_json()["symbol"] == f"{PREFIX}/INF.1/Rev.1"
+    bad = client.post(url, headers={**bearer(officer), "Idempotency-Key": "has spaces"})
+    assert bad.status_code == 422 and bad.get_json()["error"]["fields"] == {"Idempotency-Key": "invalid"}

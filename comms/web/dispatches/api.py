@@ -18,10 +18,7 @@ from storage.idempotency import Replay, complete
 
 blp = Blueprint("api_dispatches", __name__, url_prefix="/api/v1", description="Dispatches to delegations")
 SECURITY = [{"bearerAuth": []}]
-IDEMPOTENCY_KEY = {"in": "header", "name": idempotency.HEADER, "required": False,
-                   "description": "a key of the client's choosing (a UUID): a retry with the same key and body "
-                                  "gets the first answer and sends nothing more; another body with it is a 422",
-                   "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"}}
+IDEMPOTENCY_KEY = idempotency.openapi_parameter("sends nothing more")
 
 
 class DispatchRequestSchema(ma.Schema):

@@ -4,7 +4,7 @@ and its list of participants (issue, or revise: Rev.1, Rev.2...)."""
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import url_for
+from flask import jsonify, url_for
 from flask_smorest import Blueprint
 
 from comms.documents import participant_list
@@ -13,12 +13,14 @@ from comms.meetings import participants as people
 from comms.meetings import registration
 from comms.meetings import service as meetings
 from comms.rendering.emails import EMAIL_LANGUAGES
+from comms.web import idempotency
 from comms.web.access import current_actor, token_required
 from comms.web.api.schemas import ErrorSchema, PaginationSchema, db_id
 from comms.web.context import db, runtime
 from comms.web.documents.api import register_errors, staff_file_url
 from comms.web.documents.schemas import DocumentOutSchema
 from comms.web.errors import api_abort, domain_errors
+from storage.idempotency import Replay, complete
 
 blp = Blueprint("api_participants", __name__, url_prefix="/api/v1", description="Participants of meetings")
 SECURITY = [{"bearerAuth": []}]
@@ -156,17 +158,29 @@ def list_answer(issued: participant_list.ParticipantList) -> dict:
 
 @blp.route("/meetings/<int:meeting_id>/list-of-participants", methods=["POST"])
 @token_required(*WRITERS)
-@blp.doc(security=SECURITY)
+@blp.doc(security=SECURITY, parameters=[idempotency.openapi_parameter("issues no further revision")])
 @blp.response(201, ParticipantListSchema)
 @blp.alt_response(404, schema=ErrorSchema)
-@blp.alt_response(422, schema=ErrorSchema, description="the meeting has no symbol prefix")
+@blp.alt_response(422, schema=ErrorSchema, description="the meeting has no symbol prefix, or an Idempotency-Key "
+                                                       "already used for another request")
 def issue_list(meeting_id: int):
-    """Issue the list of participants ({prefix}/INF.n, HTML and PDF); called again, issue its next Rev."""
-    meeting = _meeting(meeting_id)
+    """Issue the list of participants ({prefix}/INF.n, HTML and PDF); called again, issue its next Rev.
+
+    With an ``Idempotency-Key`` header, a retry with the same key gets the first answer again (header
+    ``Idempotent-Replayed: true``) and issues nothing: an issued document is kept for good.
+    """
+    meeting, session = _meeting(meeting_id), db()
+    claimed = idempotency.api_claim(session, {"meeting": meeting_id})
+    if isinstance(claimed, Replay):
+        body, status, headers = idempotency.replayed(claimed)
+        return jsonify(body), status, headers  # already the schema's form: sent as stored
     with register_errors():
-        issued = participant_list.issue_list(db(), meeting, runtime().config.documents_path, current_actor())
-        db().commit()
-    return list_answer(issued)
+        issued = participant_list.issue_list(session, meeting, runtime().config.documents_path, current_actor())
+        answer = list_answer(issued)
+        if claimed is not None:
+            complete(session, claimed, status_code=201, body=ParticipantListSchema().dump(answer))
+        session.commit()
+    return answer
 
 
 @blp.route("/meetings/<int:meeting_id>/list-of-participants", methods=["GET"])

@@ -24,6 +24,7 @@ from comms.documents import service, workflow
 from comms.documents.models import RegisterDocument
 from comms.meetings.participants import ROLE_LABELS, ROLES, Participant, listable
 from comms.meetings.service import Meeting
+from comms.rendering import labels
 from comms.rendering.pdf import PrintDocument, TableColumn
 from contacts.models import DELEGATION_KINDS
 from contacts.treaty_status import status_on
@@ -78,8 +79,7 @@ def grouped(meeting: Meeting, participants: list[Participant]) -> list[Group]:
 
 
 def _dates(meeting: Meeting) -> str:
-    return f"{meeting.starts_on:%-d %B %Y}" + (f" to {meeting.ends_on:%-d %B %Y}"
-                                                if meeting.ends_on != meeting.starts_on else "")
+    return labels.date_span(meeting.starts_on, meeting.ends_on, "en")  # the printed list is in English
 
 
 def render_pdf(meeting: Meeting, symbol: str, groups: list[Group], issued_on: dt.date) -> bytes:

@@ -22,11 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from babel.dates import format_date
 from jinja2 import Environment
 
 from comms.platform import jobs
 from comms.platform.mail import OutgoingMessage, build_message
+from comms.rendering import labels
 from comms.rendering.formats import compile_mjml, markup_environment, plain_text, text_environment
 
 SUBJECTS = {
@@ -51,8 +51,6 @@ SUBJECTS_IN: dict[str, dict[str, str]] = {
            "subscription_welcome": "Su suscripción a los comunicados de prensa está confirmada"},
 }
 # A Geneva office writes "14 December 2026", not the US "December 14, 2026".
-_DATE_LOCALES = {"en": "en_GB", "fr": "fr", "es": "es"}
-_DATE_SPANS = {"en": "{start} to {end}", "fr": "du {start} au {end}", "es": "del {start} al {end}"}
 
 
 def email_language(code: str | None) -> str:
@@ -69,19 +67,12 @@ def subject(name: str, language: str = DEFAULT_LANGUAGE) -> str:
 
 def date_words(day: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
     """A date as the reader writes it: "1 December 2026", "1er décembre 2026", "1 de diciembre de 2026"."""
-    language = email_language(language)
-    words = format_date(day, format="long", locale=_DATE_LOCALES[language])
-    if language == "fr" and day.day == 1:
-        words = "1er" + words[1:]  # French writes the first of the month as an ordinal
-    return words
+    return labels.date_words(day, email_language(language))
 
 
 def date_span(start: dt.date, end: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
     """Dates from ``start`` to ``end`` in words in ``language``; one date when they are the same day."""
-    language = email_language(language)
-    if start == end:
-        return date_words(start, language)
-    return _DATE_SPANS[language].format(start=date_words(start, language), end=date_words(end, language))
+    return labels.date_span(start, end, email_language(language))
 
 
 def render(name: str, language: str = DEFAULT_LANGUAGE, **context) -> tuple[str, str]:

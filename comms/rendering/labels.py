@@ -68,6 +68,24 @@ def format_date(moment: dt.date, language: str) -> str:
     return words["date"].format(day=moment.day, month=words["months"].split()[moment.month - 1], year=moment.year)
 
 
+_DATE_SPANS = {"en": "{start} to {end}", "fr": "du {start} au {end}", "es": "del {start} al {end}"}
+
+
+def date_words(day: dt.date, language: str) -> str:
+    """A date as a reader writes it in running text: format_date, with French's "1er" for the first."""
+    words = format_date(day, language)
+    return "1er" + words[1:] if language == "fr" and day.day == 1 else words
+
+
+def date_span(start: dt.date, end: dt.date, language: str) -> str:
+    """Dates from ``start`` to ``end`` in words ("du 14 décembre 2026 au 18 décembre 2026"); one date
+    when they are the same day."""
+    if start == end:
+        return date_words(start, language)
+    return _DATE_SPANS.get(language, _DATE_SPANS["en"]).format(start=date_words(start, language),
+                                                                 end=date_words(end, language))
+
+
 def format_moment(moment: dt.datetime, timezone: str | None = "UTC", language: str = "en") -> str:
     """A time with its zone, and UTC beside it when different: "14 December 2026, 10:00 CET (09:00 UTC)"."""
     if moment.tzinfo is None:
